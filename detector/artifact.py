@@ -1,0 +1,66 @@
+"""Model artifact on disk: a folder with a manifest (version, checksums, training metadata and
+metrics), the statistics arrays (``.npz``, no pickles) and the fitted classifier.
+
+Files are verified against the manifest's SHA-256 checksums before anything is loaded, and an
+artifact written for another format version is refused."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import joblib
+import numpy as np
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+ARRAYS = "arrays.npz"
+CLASSIFIER = "classifier.joblib"
+
+
+class ArtifactError(RuntimeError):
+    """The model artifact is missing, damaged or built for another version of the code."""
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_artifact(folder: str | Path, arrays: dict[str, np.ndarray], classifier, manifest: dict) -> dict:
+    """Write the artifact and return the manifest as written (with format version and checksums)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(folder / ARRAYS, **arrays)
+    joblib.dump(classifier, folder / CLASSIFIER, compress=3)
+    manifest = {**manifest, "format_version": FORMAT_VERSION,
+                "files": {name: sha256(folder / name) for name in (ARRAYS, CLASSIFIER)}}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return manifest
+
+
+def read_manifest(folder: str | Path) -> dict:
+    path = Path(folder) / MANIFEST
+    if not path.is_file():
+        raise ArtifactError(f"no model at {folder}: {MANIFEST} is missing")
+    manifest = json.loads(path.read_text())
+    found = manifest.get("format_version")
+    if found != FORMAT_VERSION:
+        raise ArtifactError(f"model at {folder} has artifact format {found}; this version of spun-detector "
+                            f"reads format {FORMAT_VERSION}. Retrain it or install a matching version.")
+    return manifest
+
+
+def read_artifact(folder: str | Path) -> tuple[dict, dict[str, np.ndarray], object]:
+    """Manifest, arrays and classifier of a verified artifact."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    for name, expected in manifest["files"].items():
+        if not (folder / name).is_file() or sha256(folder / name) != expected:
+            raise ArtifactError(f"model file {folder / name} is missing or does not match its checksum")
+    with np.load(folder / ARRAYS, allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    return manifest, arrays, joblib.load(folder / CLASSIFIER)

@@ -1,0 +1,170 @@
+"""``spun-detector``: score, train, evaluate and spin from the command line."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from pathlib import Path
+
+EXIT_FATAL = 2
+
+
+def _open_output(path: str | None):
+    """The output file, or standard output left open for the caller."""
+    return open(path, "w", encoding="utf-8") if path else contextlib.nullcontext(sys.stdout)
+
+
+def _detector(args):
+    from detector.scoring import Detector
+    from detector.settings import Settings
+
+    settings = Settings.from_env(model_path=args.model, tortured_phrases=args.tortured_phrases)
+    return Detector.load(settings=settings)
+
+
+def _score_one(detector, document) -> dict:
+    from detector.scoring import DocumentError
+
+    if document.error:
+        code, message = document.error
+        return {"id": document.id, "line": document.line, "error": {"code": code, "message": message}}
+    try:
+        return detector.score(document.text, document.id)
+    except DocumentError as exc:
+        return {"id": document.id, "line": document.line, "error": {"code": exc.code, "message": str(exc)}}
+
+
+def format_text(result: dict, color: bool) -> str:
+    """A result for a person at a terminal: score, verdict and the suspicious words."""
+    if "error" in result:
+        return f"{result['id'] or 'line ' + str(result['line'])}: ERROR {result['error']['code']}: {result['error']['message']}"
+    if not result["supported"]:
+        return f"{result['id']}: not scored ({result['reason']})"
+    score = result["category_scores"]["spun_text"]
+    verdict = "SPUN" if result["flagged"] else "clean"
+    mark = (lambda s: f"\033[1;31m{s}\033[0m") if color else (lambda s: f"[{s}]")
+    lines = [f"{result['id']}: {verdict} (spun_text {score:.3f}, threshold {result['threshold']:.3f}, "
+             f"{result['num_words']} words)"]
+    for span in result["spans"][:15]:
+        lines.append(f"    {mark(span['text'])} <- {span['likely_original']!r}  {span['kind']} {span['score']:.2f}")
+    return "\n".join(lines)
+
+
+def command_score(args) -> int:
+    from detector.documents import read_documents
+
+    try:
+        detector = _detector(args)
+        sink = _open_output(args.output)
+    except (OSError, RuntimeError) as exc:
+        print(f"spun-detector: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    counts = {"scored": 0, "flagged": 0, "errors": 0}
+    with sink as output:
+        color = output.isatty()
+        for document in read_documents(args.paths, args.stdin_format):
+            result = _score_one(detector, document)
+            counts["errors" if "error" in result else "scored"] += 1
+            counts["flagged"] += bool(result.get("flagged"))
+            line = format_text(result, color) if args.format == "text" else json.dumps(result, ensure_ascii=False)
+            output.write(line + "\n")
+    print(f"scored {counts['scored']}, flagged {counts['flagged']}, errors {counts['errors']}", file=sys.stderr)
+    return 0
+
+
+def command_evaluate(args) -> int:
+    import numpy as np
+
+    from detector.corpora import read_jsonl
+    from detector.evaluation import metrics_by_subset
+    from detector.model_card import metrics_markdown
+
+    detector = _detector(args)
+    scores, labels, subsets = [], [], []
+    for record in read_jsonl(args.file):
+        result = detector.score(record["text"], record.get("id"))
+        if result["supported"]:
+            scores.append(result["category_scores"]["spun_text"])
+            labels.append(int(record["label"]))
+            subsets.append(record.get("subset", "all documents"))
+    table = metrics_by_subset(np.array(scores), np.array(labels), np.array(subsets), detector.threshold)
+    print(json.dumps(table, indent=2) if args.json else metrics_markdown(table))
+    return 0
+
+
+def command_spin(args) -> int:
+    from detector.documents import read_documents
+    from detector.spinner import Spinner
+    from detector.thesaurus import Thesaurus
+
+    spinner = Spinner(Thesaurus.load(), rate=args.rate, policy=args.policy, seed=args.seed,
+                      numeral_rate=args.numeral_rate, phrase_rate=args.phrase_rate)
+    with _open_output(args.output) as output:
+        for document in read_documents(args.paths):
+            if document.error or not isinstance(document.text, str):
+                print(f"spun-detector: skipped {document.id or document.line}: unusable input", file=sys.stderr)
+                continue
+            spun = spinner.spin(document.text)
+            output.write(json.dumps({"id": document.id, "original": document.text, **spun.to_dict()},
+                                    ensure_ascii=False) + "\n")
+    return 0
+
+
+def command_train(args) -> int:
+    from detector.training import default_config, train
+
+    config = default_config(args.data, args.output, seed=args.seed, max_articles=args.max_articles)
+    folder = train(config)
+    print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spun-detector", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def model_options(sub):
+        sub.add_argument("--model", help="model folder (default: the bundled model or SPUN_DETECTOR_MODEL_PATH)")
+        sub.add_argument("--tortured-phrases", help="CSV of known tortured phrases (tortured_phrase, expected_phrase)")
+
+    score = commands.add_parser("score", help="score .txt / .jsonl files or standard input")
+    score.add_argument("paths", nargs="*")
+    score.add_argument("--output", "-o")
+    score.add_argument("--format", choices=("jsonl", "text"), default="jsonl")
+    score.add_argument("--stdin-format", choices=("auto", "text", "jsonl"), default="auto")
+    model_options(score)
+    score.set_defaults(run=command_score)
+
+    evaluate = commands.add_parser("evaluate", help="metrics on a labelled JSONL file {id, text, label, subset?}")
+    evaluate.add_argument("file")
+    evaluate.add_argument("--json", action="store_true")
+    model_options(evaluate)
+    evaluate.set_defaults(run=command_evaluate)
+
+    spin = commands.add_parser("spin", help="spin documents and write the ground truth as JSONL")
+    spin.add_argument("paths", nargs="*")
+    spin.add_argument("--rate", type=float, default=0.2)
+    spin.add_argument("--policy", default="uniform", choices=("uniform", "frequency", "first"))
+    spin.add_argument("--seed", type=int, default=0)
+    spin.add_argument("--numeral-rate", type=float, default=0.5)
+    spin.add_argument("--phrase-rate", type=float, default=0.5)
+    spin.add_argument("--output", "-o")
+    spin.set_defaults(run=command_spin)
+
+    train = commands.add_parser("train", help="train a model from the shared corpora")
+    train.add_argument("--data", default="../shared/data")
+    train.add_argument("--output", default="models/spun-detector-v1")
+    train.add_argument("--seed", type=int, default=13)
+    train.add_argument("--max-articles", type=int, help="cap each split (quick experiments)")
+    train.set_defaults(run=command_train)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The analysis engine: runs the recognizers on a document and condenses their evidence into a
+fixed vector of document features for the classifier, plus the spans shown to people."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from detector.evidence import Span, SubstitutionRecognizer, TorturedPhraseRecognizer
+from detector.text import STOPWORDS, Token, lm_form, tokenize
+
+PROBABILITY_LEVELS = (0.5, 0.8, 0.95)
+FEATURE_NAMES = (
+    ["log_words", "scored_share", "unknown_share", "mean_swap_probability", "top_decile_logit"]
+    + [f"swaps_over_{level:g}_rate" for level in PROBABILITY_LEVELS]
+    + ["numeral_swap_rate", "function_word_swap_rate", "tortured_phrases"]
+)
+
+
+@dataclass
+class Analysis:
+    tokens: list[Token]
+    num_words: int
+    features: np.ndarray
+    spans: list[Span]
+    signals: dict
+
+
+class AnalysisEngine:
+    """Runs every recognizer over a text and combines what they found."""
+
+    def __init__(self, substitutions: SubstitutionRecognizer, tortured: TorturedPhraseRecognizer | None,
+                 span_min_score: float = 0.5):
+        self.substitutions = substitutions
+        self.tortured = tortured
+        self.span_min_score = span_min_score
+
+    def analyze(self, text: str, tokens: list[Token] | None = None) -> Analysis:
+        tokens = tokenize(text) if tokens is None else tokens
+        evidence = self.substitutions.analyze(tokens)
+        spans = self.substitutions.spans(tokens, evidence, self.span_min_score)
+        tortured = self.tortured.spans(text, tokens, [lm_form(t.text) for t in tokens]) if self.tortured else []
+        words = [t for t in tokens if t.is_word or t.is_number]
+        content = max(1, sum(1 for t in words if t.text.lower() not in STOPWORDS))
+        probability = evidence.probability
+        signals = {
+            "scored_words": int(len(probability)),
+            "expected_swaps": round(float(probability.sum()), 2),
+            "numeral_swaps": int(np.sum((evidence.kinds == 1) & (probability > 0.5))),
+            "function_word_swaps": int(np.sum((evidence.kinds == 2) & (probability > 0.5))),
+            "tortured_phrases": len(tortured),
+            **{f"swaps_over_{level:g}": int(np.sum(probability > level)) for level in PROBABILITY_LEVELS},
+        }
+        unknown = sum(1 for t in words if lm_form(t.text) not in self.substitutions.stats.index)
+        features = self._features(len(words), content, unknown, evidence.logit, signals)
+        spans = sorted(spans + tortured, key=lambda s: -s.score)
+        return Analysis(tokens, len(words), features, spans, signals)
+
+    @staticmethod
+    def _features(num_words: int, content: int, unknown: int, logit: np.ndarray, signals: dict) -> np.ndarray:
+        top = np.sort(logit)[-max(1, len(logit) // 10):] if len(logit) else np.full(1, -10.0)
+        values = [
+            np.log1p(num_words),
+            len(logit) / content,
+            unknown / max(1, num_words),
+            signals["expected_swaps"] / content,
+            float(top.mean()),
+            *[signals[f"swaps_over_{level:g}"] / content for level in PROBABILITY_LEVELS],
+            signals["numeral_swaps"] / content * 10,
+            signals["function_word_swaps"] / content * 10,
+            np.log1p(signals["tortured_phrases"]),
+        ]
+        return np.array(values, dtype=np.float64)
+
+
+class DocumentFeatures(TransformerMixin, BaseEstimator):
+    """scikit-learn transformer from raw texts to document feature vectors."""
+
+    def __init__(self, engine: AnalysisEngine):
+        self.engine = engine
+
+    def fit(self, texts, y=None):
+        return self
+
+    def transform(self, texts) -> np.ndarray:
+        return np.vstack([self.engine.analyze(text).features for text in texts])

@@ -1,0 +1,169 @@
+"""Compact n-gram statistics: a vocabulary, unigram counts and sorted, exactly keyed bigram,
+trigram and skip-bigram (``a _ c``) count tables, looked up in bulk with binary search.
+
+Word ids take 21 bits, so a trigram key is one unsigned 64-bit integer; sorted keys are stored
+as deltas, which compress well, and rebuilt with a cumulative sum on load.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from detector.text import lm_forms
+
+ID_BITS = 21
+MAX_VOCABULARY = (1 << ID_BITS) - 1
+UNKNOWN = 0
+BOUNDARY = "<s>"
+TABLES = ("bigram", "trigram", "skip")
+
+
+def bigram_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a.astype(np.uint64) << np.uint64(ID_BITS)) | b.astype(np.uint64)
+
+
+def trigram_keys(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    return (bigram_keys(a, b) << np.uint64(ID_BITS)) | c.astype(np.uint64)
+
+
+def ngram_keys(ids: np.ndarray) -> dict[str, np.ndarray]:
+    """Keys of every bigram, trigram and skip-bigram in a sequence of word ids."""
+    return {
+        "bigram": bigram_keys(ids[:-1], ids[1:]),
+        "trigram": trigram_keys(ids[:-2], ids[1:-1], ids[2:]),
+        "skip": bigram_keys(ids[:-2], ids[2:]),
+    }
+
+
+@dataclass
+class CountTable:
+    """Sorted unique keys with their counts."""
+
+    keys: np.ndarray
+    counts: np.ndarray
+
+    def lookup(self, queries: np.ndarray) -> np.ndarray:
+        if len(self.keys) == 0:
+            return np.zeros(len(queries), dtype=np.float64)
+        position = np.searchsorted(self.keys, queries)
+        position[position == len(self.keys)] = 0
+        found = self.keys[position] == queries
+        return np.where(found, self.counts[position], 0).astype(np.float64)
+
+    @classmethod
+    def from_keys(cls, keys: np.ndarray, weights: np.ndarray | None = None) -> "CountTable":
+        unique, inverse = np.unique(keys, return_inverse=True)
+        counts = np.bincount(inverse, weights=weights, minlength=len(unique))
+        return cls(unique, counts.astype(np.uint32))
+
+    def pruned(self, min_count: int) -> "CountTable":
+        keep = self.counts >= min_count
+        return CountTable(self.keys[keep], self.counts[keep])
+
+
+class NgramStats:
+    """Word statistics of clean English used to judge how well a word fits its context."""
+
+    def __init__(self, vocabulary: list[str], unigram: np.ndarray, tables: dict[str, CountTable]):
+        self.vocabulary = vocabulary
+        self.index = {word: i for i, word in enumerate(vocabulary)}
+        self.unigram = unigram.astype(np.float64)
+        self.total = float(self.unigram.sum())
+        self.tables = tables
+
+    def ids(self, forms: Iterable[str]) -> np.ndarray:
+        get = self.index.get
+        return np.fromiter((get(form, UNKNOWN) for form in forms), dtype=np.int64)
+
+    def count(self, table: str, keys: np.ndarray) -> np.ndarray:
+        return self.tables[table].lookup(keys)
+
+    def probability(self, ids: np.ndarray) -> np.ndarray:
+        return self.unigram[ids] / self.total
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        arrays = {
+            "vocabulary": np.frombuffer("\n".join(self.vocabulary).encode("utf-8"), dtype=np.uint8),
+            "unigram": self.unigram.astype(np.uint32),
+        }
+        for name, table in self.tables.items():
+            arrays[f"{name}_key_deltas"] = np.diff(table.keys, prepend=np.uint64(0))
+            arrays[f"{name}_counts"] = table.counts
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays) -> "NgramStats":
+        vocabulary = bytes(arrays["vocabulary"]).decode("utf-8").split("\n")
+        tables = {
+            name: CountTable(np.cumsum(arrays[f"{name}_key_deltas"], dtype=np.uint64), arrays[f"{name}_counts"])
+            for name in TABLES
+        }
+        return cls(vocabulary, arrays["unigram"], tables)
+
+    @classmethod
+    def build(cls, texts: Iterable[str], min_word_count: int = 3, min_ngram_count: int = 2,
+              chunk_tokens: int = 4_000_000, extra_words: Iterable[str] = ()) -> "NgramStats":
+        """Count a stream of texts; words seen fewer than ``min_word_count`` times become unknown."""
+        builder = _Builder()
+        for chunk in _chunks(texts, chunk_tokens):
+            builder.add(chunk)
+        return builder.finish(min_word_count, min_ngram_count, set(extra_words))
+
+
+def _chunks(texts: Iterable[str], chunk_tokens: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for text in texts:
+        chunk.append(BOUNDARY)
+        chunk.extend(lm_forms(text))
+        if len(chunk) >= chunk_tokens:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Builder:
+    """Counts each chunk with its own small word ids, then renumbers all chunks to the final
+    vocabulary, so provisional ids never outgrow the 21 bits of a key field."""
+
+    def __init__(self) -> None:
+        self.word_counts = Counter()
+        self.parts: list[tuple[list[str], dict[str, CountTable]]] = []
+
+    def add(self, forms: list[str]) -> None:
+        self.word_counts.update(forms)
+        words: dict[str, int] = {BOUNDARY: 0}
+        ids = np.fromiter((words.setdefault(form, len(words)) for form in forms), dtype=np.int64, count=len(forms))
+        tables = {name: CountTable.from_keys(keys) for name, keys in ngram_keys(ids).items()}
+        self.parts.append((list(words), tables))
+
+    def finish(self, min_word_count: int, min_ngram_count: int, extra_words: set[str]) -> NgramStats:
+        kept = [w for w, n in self.word_counts.items() if (n >= min_word_count or w in extra_words) and w != BOUNDARY]
+        kept.sort(key=lambda w: -self.word_counts[w])
+        vocabulary = ["<unk>"] + kept[: MAX_VOCABULARY - 1]
+        final_id = {word: i for i, word in enumerate(vocabulary)}
+        unigram = np.array([0] + [self.word_counts[w] for w in vocabulary[1:]], dtype=np.uint32)
+        renumbered = {name: [] for name in TABLES}
+        for local_words, tables in self.parts:
+            renumber = np.array([final_id.get(w, UNKNOWN) for w in local_words], dtype=np.uint64)
+            for name, table in tables.items():
+                renumbered[name].append(_renumber(table, renumber, name))
+        tables = {
+            name: CountTable.from_keys(np.concatenate([p.keys for p in parts]),
+                                       np.concatenate([p.counts for p in parts]).astype(np.float64)).pruned(min_ngram_count)
+            for name, parts in renumbered.items()
+        }
+        return NgramStats(vocabulary, unigram, tables)
+
+
+def _renumber(table: CountTable, renumber: np.ndarray, name: str) -> CountTable:
+    """Translate keys to final word ids, dropping n-grams with an unknown word or a boundary."""
+    width = 3 if name == "trigram" else 2
+    mask = np.uint64(MAX_VOCABULARY)
+    fields = [renumber[(table.keys >> np.uint64(ID_BITS * (width - 1 - k))) & mask] for k in range(width)]
+    known = np.logical_and.reduce([f != UNKNOWN for f in fields])
+    keys = trigram_keys(*fields) if width == 3 else bigram_keys(*fields)
+    return CountTable(keys[known], table.counts[known])

@@ -1,0 +1,96 @@
+"""The public scoring API: load the bundled model once, score documents one by one or in batches.
+
+Each document either yields a result or fails alone with a ``DocumentError`` that names a code."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from detector.artifact import read_artifact
+from detector.evidence import SubstitutionRecognizer, TorturedPhraseRecognizer
+from detector.features import AnalysisEngine
+from detector.language import detect_language
+from detector.lm import NgramStats
+from detector.settings import Settings
+from detector.text import tokenize
+from detector.thesaurus import CandidateTable
+
+CATEGORY = "spun_text"
+MAX_CONTROL_SHARE = 0.01
+
+
+class DocumentError(ValueError):
+    """A single document cannot be scored; ``code`` is stable and machine-readable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def check_text(text, max_chars: int) -> str:
+    """Return ``text`` if it can be scored, otherwise raise a ``DocumentError`` saying why."""
+    if not isinstance(text, str):
+        raise DocumentError("not_a_string", f"text must be a string, not {type(text).__name__}")
+    if not text.strip():
+        raise DocumentError("empty_text", "text is empty or only whitespace")
+    if len(text) > max_chars:
+        raise DocumentError("too_long", f"text has {len(text):,} characters; the limit is {max_chars:,}")
+    control = sum(1 for ch in text if ch < " " and ch not in "\n\r\t")
+    if "\x00" in text or control > MAX_CONTROL_SHARE * len(text):
+        raise DocumentError("binary_content", "text contains control characters; it looks like binary data")
+    return text
+
+
+class Detector:
+    """Spun-text detector built from a model artifact."""
+
+    def __init__(self, engine: AnalysisEngine, classifier, threshold: float, manifest: dict, settings: Settings):
+        self.engine = engine
+        self.classifier = classifier
+        self.threshold = threshold
+        self.manifest = manifest
+        self.settings = settings
+
+    @property
+    def version(self) -> str:
+        return self.manifest["version"]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, settings: Settings | None = None) -> "Detector":
+        settings = settings or Settings.from_env()
+        manifest, arrays, classifier = read_artifact(path or settings.model_path)
+        engine = build_engine(arrays, settings)
+        return cls(engine, classifier, float(manifest["threshold"]), manifest, settings)
+
+    def score(self, text, document_id: str | None = None, threshold: float | None = None,
+              return_spans: bool = True) -> dict:
+        text = check_text(text, self.settings.max_document_chars)
+        threshold = self.threshold if threshold is None else threshold
+        tokens = tokenize(text)
+        words = [t.text for t in tokens if t.is_word]
+        language = detect_language(words[:2000])
+        result = {"id": document_id, "flagged": False, "category_scores": {CATEGORY: None},
+                  "threshold": threshold, "spans": [], "signals": {},
+                  "num_words": sum(1 for t in tokens if t.is_word or t.is_number),
+                  "language": language.language, "supported": language.supported,
+                  "model_version": self.version}
+        if not language.supported:
+            return {**result, "reason": language.reason}
+        analysis = self.engine.analyze(text, tokens)
+        probability = float(self.classifier.predict_proba(analysis.features[None, :])[0, 1])
+        spans = analysis.spans[: self.settings.max_spans] if return_spans else []
+        return {**result, "flagged": probability >= threshold, "category_scores": {CATEGORY: round(probability, 6)},
+                "spans": [s.to_dict() for s in spans], "signals": analysis.signals}
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """Scores of many English texts at once (evaluation and threshold selection)."""
+        features = np.vstack([self.engine.analyze(text).features for text in texts])
+        return self.classifier.predict_proba(features)[:, 1]
+
+
+def build_engine(arrays: dict[str, np.ndarray], settings: Settings) -> AnalysisEngine:
+    stats = NgramStats.from_arrays(arrays)
+    substitutions = SubstitutionRecognizer(stats, CandidateTable.from_arrays(arrays), arrays.get("token_weights"))
+    tortured = TorturedPhraseRecognizer.from_csv(settings.tortured_phrases) if settings.tortured_phrases else None
+    return AnalysisEngine(substitutions, tortured, settings.span_min_score)

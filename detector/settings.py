@@ -1,0 +1,36 @@
+"""One settings object for the library, command line and service, read from ``SPUN_DETECTOR_*``
+environment variables with defaults that work on a fresh install."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = PACKAGE_ROOT / "models" / "spun-detector-v1"
+SHARED_TORTURED = PACKAGE_ROOT.parent / "shared" / "data" / "tortured" / "tortured_phrases_dev.csv"
+
+
+def _default_tortured() -> str:
+    return str(SHARED_TORTURED) if SHARED_TORTURED.exists() else ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    model_path: str = str(DEFAULT_MODEL)
+    tortured_phrases: str = field(default_factory=_default_tortured)
+    max_document_chars: int = 2_000_000
+    span_min_score: float = 0.5
+    max_spans: int = 100
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        """Settings from ``SPUN_DETECTOR_<FIELD>`` variables; explicit overrides win."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f"SPUN_DETECTOR_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = type(getattr(cls(), f.name))(raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)

@@ -1,0 +1,103 @@
+"""Tokens with exact character offsets, sentence ids and the normalised forms the statistics use.
+
+Every span the product reports is built from these offsets, so ``text[token.begin:token.end]``
+always equals ``token.text``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+TOKEN_PATTERN = re.compile(
+    r"\d+(?:[.,:]\d+)*(?:[^\W\d_]+)?"          # numbers, 1,000 3.5 10:30 5bn
+    r"|[^\W\d_]+(?:[-'’][^\W\d_]+)*"            # words, hyphenated words, contractions
+    r"|[^\w\s]"                                  # any other single visible character
+)
+SENTENCE_END = frozenset(".!?")
+QUOTE_MAP = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-"})
+NUMBER_WORD_LIMIT = 20  # numerals up to this value keep their own statistics form
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most
+my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+so some such than that the their theirs them themselves then there these they this those through to
+too under until up very was we were what when where which while who whom why will with would you your
+yours yourself yourselves said says also would may might must shall its mr mrs ms
+""".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    begin: int
+    end: int
+    sentence: int
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalpha()
+
+    @property
+    def is_number(self) -> bool:
+        return self.text[0].isdigit()
+
+
+def normalize(text: str) -> str:
+    """Map typographic quotes and dashes to ASCII, keeping the length (offsets stay valid)."""
+    return text.translate(QUOTE_MAP)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into tokens with offsets into ``text`` and a running sentence index."""
+    tokens: list[Token] = []
+    sentence = 0
+    previous = ""
+    for match in TOKEN_PATTERN.finditer(text):
+        word = match.group()
+        if previous in SENTENCE_END and (word[0].isupper() or word[0].isdigit() or word in "\"'"):
+            sentence += 1
+        tokens.append(Token(word, match.start(), match.end(), sentence))
+        previous = word
+    return tokens
+
+
+def number_form(word: str) -> str:
+    """Small whole numbers keep their own form (a spinner writes "2" for "two"); others fold."""
+    if word.isascii() and word.isdigit() and int(word) <= NUMBER_WORD_LIMIT:
+        return word
+    return "<num>"
+
+
+def lm_form(word: str) -> str:
+    """The form the language statistics see: lower case, ASCII quotes, numbers folded."""
+    return number_form(word) if word[0].isdigit() else normalize(word).lower()
+
+
+def lm_forms(text: str) -> list[str]:
+    """Statistics forms of all tokens of a text, the fast path used when building statistics."""
+    words = TOKEN_PATTERN.findall(normalize(text).lower())
+    return [number_form(word) if word[0].isdigit() else word for word in words]
+
+
+def is_capitalized_name(tokens: list[Token], index: int) -> bool:
+    """A capitalised word inside a sentence is most likely a name, which spinners leave alone."""
+    token = tokens[index]
+    if not token.text[0].isupper():
+        return False
+    return index > 0 and tokens[index - 1].sentence == token.sentence and tokens[index - 1].text not in "\"'(:"
+
+
+def count_words(tokens: list[Token]) -> int:
+    return sum(1 for token in tokens if token.is_word or token.is_number)
+
+
+def sentence_starts(tokens: list[Token]) -> np.ndarray:
+    """Boolean mask of tokens that open a sentence."""
+    sentences = np.fromiter((token.sentence for token in tokens), dtype=np.int64, count=len(tokens))
+    starts = np.ones(len(tokens), dtype=bool)
+    starts[1:] = sentences[1:] != sentences[:-1]
+    return starts

@@ -1,0 +1,38 @@
+"""Training of the token-level swap model from spinner ground truth.
+
+Every (word, candidate original) pair of a spun document is an example: positive when the word
+was really swapped and the candidate is the true original, negative when the word is untouched.
+The fitted logistic regression is stored as plain weights, in the units of the raw features."""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from detector.evidence import SubstitutionRecognizer
+from detector.spinner import SpunText
+from detector.text import lm_form, tokenize
+
+
+def pair_examples(recognizer: SubstitutionRecognizer, spun: SpunText) -> tuple[np.ndarray, np.ndarray]:
+    tokens = tokenize(spun.text)
+    pairs = recognizer.pairs(tokens)
+    originals = {c.begin: lm_form(c.original) for c in spun.changes if c.kind != "phrase"}
+    in_phrase = {b for c in spun.changes if c.kind == "phrase" for b in range(c.begin, c.end)}
+    begins = np.array([tokens[p].begin for p in pairs.positions], dtype=np.int64)[pairs.rows]
+    vocabulary = recognizer.stats.vocabulary
+    labels = np.array([originals.get(b) == vocabulary[c] for b, c in zip(begins, pairs.candidates)])
+    touched = np.array([b in originals or b in in_phrase for b in begins], dtype=bool)
+    keep = labels | ~touched
+    return pairs.features[keep], labels[keep].astype(np.int8)
+
+
+def fit_token_weights(features: np.ndarray, labels: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Logistic-regression weights (last entry the intercept) for raw, unscaled pair features."""
+    scaler = StandardScaler().fit(features)
+    model = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
+    model.fit(scaler.transform(features), labels)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    weights = model.coef_[0] / scale
+    intercept = model.intercept_[0] - float(np.sum(model.coef_[0] * scaler.mean_ / scale))
+    return np.append(weights, intercept)

@@ -1,0 +1,199 @@
+"""Training the bundled model: statistics from clean text, spun variants of articles the
+statistics never saw, a token-level swap model, a document classifier, a threshold chosen on
+clean validation text, and a model card."""
+from __future__ import annotations
+
+import glob
+import platform
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from tqdm import tqdm
+
+from detector import __version__
+from detector.artifact import write_artifact
+from detector.corpora import (CORPUS_SPLITS, Article, read_articles, read_jsonl, read_paraphrase_paragraphs,
+                              read_translation_references, split_of)
+from detector.evaluation import metrics_by_subset, spin_benchmark
+from detector.features import FEATURE_NAMES, AnalysisEngine
+from detector.lm import NgramStats
+from detector.model_card import write_model_card
+from detector.morphology import base_forms
+from detector.scoring import Detector, build_engine
+from detector.settings import Settings
+from detector.spinner import Spinner
+from detector.thesaurus import CandidateTable, Thesaurus
+from detector.token_model import fit_token_weights, pair_examples
+
+MIN_CANDIDATE_COUNT = 20
+MIN_ARTICLE_WORDS = 50
+MAX_FALSE_POSITIVE_RATE = 0.005  # on validation; the product promises at most 1% on new text
+CLASSIFIER_SPLITS = ("train", "validation", "test")
+
+
+@dataclass
+class TrainingConfig:
+    news: list[str]
+    corpora: list[str] = field(default_factory=list)
+    paraphrases: str | None = None
+    translations: list[str] = field(default_factory=list)
+    output: str = "models/spun-detector-v1"
+    seed: int = 13
+    min_rate: float = 0.05
+    max_rate: float = 0.5
+    token_model_articles: int = 1000
+    max_articles: int | None = None
+    min_word_count: int = 3
+    version: str = "1.0.0"
+    command: str = ""
+
+
+@dataclass
+class Pools:
+    """Documents for the classifier, by split, kept apart from the statistics."""
+
+    train: list[Article] = field(default_factory=list)
+    validation: list[Article] = field(default_factory=list)
+    test: list[Article] = field(default_factory=list)
+
+    def add(self, split: str, article: Article) -> None:
+        if split in CLASSIFIER_SPLITS and len(article.text.split()) >= MIN_ARTICLE_WORDS:
+            getattr(self, split).append(article)
+
+
+def statistics_texts(config: TrainingConfig, pools: Pools):
+    """Texts for the statistics; every other document goes into ``pools`` on the way."""
+    for path in config.news:
+        for article in read_articles(path):
+            split = split_of(article.id)
+            if split == "stats":
+                yield article.text
+            pools.add(split, article)
+    for path in config.corpora:
+        for record in read_jsonl(path):
+            article = Article(f"{Path(path).name.split('.')[0]}:{record['id']}", record["text"])
+            split = split_of(article.id, CORPUS_SPLITS)
+            if split == "stats":
+                yield article.text
+            pools.add(split, article)
+
+
+def spun_pairs(articles: list[Article], config: TrainingConfig, thesaurus: Thesaurus, seed: int):
+    """Each clean article with one spun variant at a random rate of the training range."""
+    rng = random.Random(seed)
+    for article in articles:
+        rate = rng.uniform(config.min_rate, config.max_rate)
+        yield article, Spinner(thesaurus, rate=rate, policy="uniform", seed=rng.randrange(1 << 30)).spin(article.text)
+
+
+def labelled(articles: list[Article], config: TrainingConfig, thesaurus: Thesaurus, seed: int):
+    texts, labels = [], []
+    for article, spun in spun_pairs(articles, config, thesaurus, seed):
+        texts += [article.text, spun.text]
+        labels += [0, 1]
+    return texts, labels
+
+
+def featurize(engine: AnalysisEngine, texts: list[str], desc: str) -> np.ndarray:
+    return np.vstack([engine.analyze(t).features for t in tqdm(texts, desc=desc, unit=" docs", mininterval=5)])
+
+
+def choose_threshold(clean_scores: np.ndarray) -> float:
+    """The lowest threshold that keeps the clean validation false-positive rate in bounds."""
+    return float(max(0.5, np.quantile(clean_scores, 1 - MAX_FALSE_POSITIVE_RATE) + 1e-6))
+
+
+def train_token_weights(engine: AnalysisEngine, articles: list[Article], config: TrainingConfig,
+                        thesaurus: Thesaurus) -> np.ndarray:
+    examples = [pair_examples(engine.substitutions, spun)
+                for _, spun in tqdm(spun_pairs(articles, config, thesaurus, config.seed + 7),
+                                    total=len(articles), desc="token model", mininterval=5)]
+    features = np.vstack([f for f, _ in examples])
+    labels = np.concatenate([l for _, l in examples])
+    return fit_token_weights(features, labels, config.seed)
+
+
+def train(config: TrainingConfig) -> Path:
+    started = time.time()
+    settings = Settings.from_env()
+    thesaurus = Thesaurus.load()
+    pools = Pools()
+    stats = NgramStats.build(tqdm(statistics_texts(config, pools), desc="statistics", unit=" docs", mininterval=5),
+                             min_word_count=config.min_word_count)
+    known = {base for w, n in zip(stats.vocabulary, stats.unigram) if n >= MIN_CANDIDATE_COUNT
+             for base, _ in base_forms(w)}
+    candidates = CandidateTable.build(thesaurus.restricted(known), stats.vocabulary, stats.unigram)
+    arrays = {**stats.to_arrays(), **candidates.to_arrays()}
+    rng = random.Random(config.seed)
+    for split in CLASSIFIER_SPLITS:
+        rng.shuffle(getattr(pools, split))
+        if config.max_articles:
+            setattr(pools, split, getattr(pools, split)[: config.max_articles])
+
+    token_count = min(config.token_model_articles, len(pools.train) // 3)
+    token_articles = pools.train[:token_count]
+    arrays["token_weights"] = train_token_weights(build_engine(arrays, settings), token_articles, config, thesaurus)
+    engine = build_engine(arrays, settings)
+
+    train_texts, train_labels = labelled(pools.train[token_count:], config, thesaurus, config.seed)
+    if config.paraphrases:
+        paraphrases = [a.text for a in read_paraphrase_paragraphs(config.paraphrases)]
+        train_texts += paraphrases
+        train_labels += [0] * len(paraphrases)
+    classifier = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_leaf_nodes=15,
+                                                l2_regularization=1.0, random_state=config.seed)
+    classifier.fit(featurize(engine, train_texts, "classifier features"), np.array(train_labels))
+
+    validation_texts, validation_labels = labelled(pools.validation, config, thesaurus, config.seed + 1)
+    subsets = ["held-out news"] * len(validation_texts)
+    translations = [a.text for path in config.translations for a in read_translation_references(path)
+                    if split_of(a.id) != "test"]
+    validation_texts += translations
+    validation_labels += [0] * len(translations)
+    subsets += ["2020-21 news (WMT21 references)"] * len(translations)
+    scores = classifier.predict_proba(featurize(engine, validation_texts, "validation features"))[:, 1]
+    labels = np.array(validation_labels)
+    threshold = choose_threshold(scores[labels == 0])
+
+    manifest = {
+        "name": "spun-detector", "version": config.version, "code_version": __version__,
+        "threshold": threshold, "feature_names": list(FEATURE_NAMES),
+        "metrics": {"validation": metrics_by_subset(scores, labels, np.array(subsets), threshold)},
+        "training": {
+            "command": config.command, "seed": config.seed, "news": config.news, "corpora": config.corpora,
+            "paraphrases": config.paraphrases, "translations": config.translations,
+            "spin_rates": [config.min_rate, config.max_rate], "spinner_policy": "uniform",
+            "documents": {"token_model": len(token_articles), "classifier": len(train_texts),
+                          "validation": len(validation_texts), "test_pool": len(pools.test)},
+            "statistics": {"vocabulary": len(stats.vocabulary), "tokens": int(stats.total),
+                           **{name: len(t.keys) for name, t in stats.tables.items()}},
+            "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+        },
+    }
+    folder = Path(config.output)
+    write_artifact(folder, arrays, classifier, manifest)
+    detector = Detector.load(folder, settings)
+    test = spin_benchmark(detector, pools.test, thesaurus, seed=config.seed + 1000)
+    manifest["metrics"]["test"] = test.metrics
+    manifest["training"]["seconds"] = round(time.time() - started, 1)
+    manifest = write_artifact(folder, arrays, classifier, manifest)
+    write_model_card(folder, manifest, test.scores, test.labels, test.subsets)
+    return folder
+
+
+def default_config(data_dir: str, output: str, **overrides) -> TrainingConfig:
+    """The bundled model's recipe: every clean corpus under ``data_dir``."""
+    data = Path(data_dir)
+    return TrainingConfig(
+        news=[str(data / "news" / "bbc.jsonl"), str(data / "news" / "reuters_train.jsonl")],
+        corpora=sorted(glob.glob(str(data / "corpus" / "*.jsonl.xz"))),
+        paraphrases=str(data / "paraphrase" / "mrpc_train.tsv"),
+        translations=sorted(glob.glob(str(data / "mt" / "wmt21_*.docs.jsonl"))),
+        output=output, command=" ".join(["spun-detector"] + sys.argv[1:]), **overrides)

@@ -1,0 +1,50 @@
+"""A small hand-written news corpus for tests: enough repeated collocations for tiny models."""
+import random
+
+SENTENCES = """
+American and European officials may be staying away from the meeting in Geneva.
+Government officials said on Tuesday that the two countries would resume talks next week.
+The news agency reported that the military would hold joint exercises with its allies.
+Senior officials told the news agency that the meeting was postponed until March.
+The two leaders will attend the summit and discuss military ties between their countries.
+Officials said the company would cut costs and raise prices to protect its profit.
+The central bank said inflation was expected to fall later in the year.
+Shares in the company rose sharply after it reported higher quarterly profits.
+The minister said the government would increase spending on schools and hospitals.
+Police officers arrested two men after the attack in the city centre on Sunday.
+The president met foreign officials to discuss the crisis and the economic pressure on the region.
+Analysts said the market was under pressure because of rising interest rates.
+The prime minister told reporters that the meeting had been useful and constructive.
+The company said demand for its products remained strong despite the economic slowdown.
+European officials said the agreement would help both sides reduce trade barriers.
+The military said its forces had completed the exercises without any serious problems.
+Investors were worried that the central bank would raise interest rates again.
+The report said the number of people without work had risen for the third month.
+Officials at the ministry said the new rules would come into force next year.
+The two companies agreed to merge in a deal worth several billion dollars.
+A spokesman for the police said officers were still searching for the suspects.
+The government faced strong pressure from unions to increase wages for public workers.
+The team won the match and will play in the final next weekend.
+The court ruled that the law was against the constitution and must be changed.
+Experts said the new policy would have a large impact on small businesses.
+The news agency said the talks between the two sides had ended without agreement.
+Military officials said the troops would leave the area by the end of the month.
+The board approved the plan at a meeting held on Thursday in London.
+Voters will go to the polls next month to elect a new parliament.
+The price of oil rose after producers agreed to cut output.
+Doctors said the patient was in a stable condition after the operation.
+The company plans to open new stores and hire more staff this year.
+Officials said the storm had damaged hundreds of homes along the coast.
+The minister will attend the meeting of finance ministers in Brussels next week.
+The agency said the economy grew faster than expected in the last quarter.
+Workers went on strike to demand better pay and working conditions.
+The bank said it would lend more money to small firms.
+Both countries said they wanted to improve military and economic ties.
+The leaders held a meeting to discuss security and trade.
+Local officials said the bridge would be closed for repairs for two weeks.
+""".strip().splitlines()
+
+
+def fixture_articles(count: int, sentences_per_article: int = 16, seed: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.sample(SENTENCES, sentences_per_article)) for _ in range(count)]

@@ -1,0 +1,126 @@
+import json
+import shutil
+
+import pytest
+
+from detector.artifact import ArtifactError, MANIFEST
+from detector.scoring import Detector, DocumentError
+from detector.settings import Settings
+from detector.spinner import Spinner
+from detector.thesaurus import Thesaurus
+from tests.conftest import FRENCH
+from tests.fixture_corpus import fixture_articles
+
+CLEAN = "American and European officials may be staying away from the meeting in Geneva."
+SPUN = "American and European officers may be staying away from the meeting in Geneva."
+
+
+def test_swapped_word_gets_the_top_span_with_its_original(detector):
+    result = detector.score(SPUN, "hand-written")
+    top = result["spans"][0]
+    assert SPUN[top["begin"]:top["end"]] == top["text"] == "officers"
+    assert top["likely_original"] == "officials"
+    assert top["kind"] == "synonym"
+    clean = detector.score(CLEAN)
+    assert all(span["text"] != "officials" for span in clean["spans"])
+
+
+def test_result_shape(detector):
+    result = detector.score(fixture_articles(1, seed=99)[0], "doc-1")
+    assert set(result) >= {"id", "flagged", "category_scores", "threshold", "spans", "signals", "num_words",
+                           "language", "supported", "model_version"}
+    assert result["id"] == "doc-1" and result["language"] == "en" and result["supported"]
+    assert 0.0 <= result["category_scores"]["spun_text"] <= 1.0
+    assert result["flagged"] == (result["category_scores"]["spun_text"] >= result["threshold"])
+
+
+def test_spun_articles_score_higher_than_clean(detector):
+    thesaurus = Thesaurus.load()
+    clean = fixture_articles(20, seed=5)
+    spun = [Spinner(thesaurus, rate=0.3, seed=i).spin(t).text for i, t in enumerate(clean)]
+    clean_scores = detector.probabilities(clean)
+    spun_scores = detector.probabilities(spun)
+    assert spun_scores.mean() > clean_scores.mean() + 0.3
+    assert (spun_scores > 0.5).mean() > 0.8
+
+
+def test_every_span_slices_the_input(detector):
+    thesaurus = Thesaurus.load()
+    text = "“Quoted” — " + Spinner(thesaurus, rate=0.4, seed=11).spin(" ".join(fixture_articles(2))).text
+    result = detector.score(text)
+    assert result["spans"]
+    for span in result["spans"]:
+        assert text[span["begin"]:span["end"]] == span["text"]
+
+
+def test_long_documents_are_scored_in_full(detector):
+    text = " ".join(fixture_articles(60, seed=3))
+    spun_tail = text + " " + SPUN
+    result = detector.score(spun_tail)
+    assert result["num_words"] > 10_000
+    assert any(span["begin"] > len(text) for span in result["spans"])
+
+
+@pytest.mark.parametrize("text, code", [
+    ("", "empty_text"), ("   \n\t ", "empty_text"), ("abc\x00\x01\x02def", "binary_content"),
+    (12, "not_a_string"), (None, "not_a_string"),
+])
+def test_bad_input_gets_a_clear_error(detector, text, code):
+    with pytest.raises(DocumentError) as error:
+        detector.score(text)
+    assert error.value.code == code
+
+
+def test_huge_input_is_refused(tiny_model):
+    small = Detector.load(tiny_model, Settings(model_path=str(tiny_model), tortured_phrases="",
+                                               max_document_chars=1000))
+    with pytest.raises(DocumentError) as error:
+        small.score("word " * 1000)
+    assert error.value.code == "too_long"
+
+
+def test_non_english_is_not_scored(detector):
+    result = detector.score(FRENCH)
+    assert not result["supported"] and result["language"] == "fr"
+    assert result["category_scores"]["spun_text"] is None and not result["flagged"]
+    assert "English" in result["reason"]
+
+
+def test_artifact_version_is_checked(tiny_model, tmp_path):
+    copy = tmp_path / "model"
+    shutil.copytree(tiny_model, copy)
+    manifest = json.loads((copy / MANIFEST).read_text())
+    assert manifest["version"] and manifest["metrics"]["validation"] and manifest["training"]["seed"] == 13
+    manifest["format_version"] = 999
+    (copy / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(ArtifactError, match="format 999"):
+        Detector.load(copy, Settings(tortured_phrases=""))
+
+
+def test_tampered_artifact_is_refused(tiny_model, tmp_path):
+    copy = tmp_path / "model"
+    shutil.copytree(tiny_model, copy)
+    with open(copy / "classifier.joblib", "ab") as handle:
+        handle.write(b"tampered")
+    with pytest.raises(ArtifactError, match="checksum"):
+        Detector.load(copy, Settings(tortured_phrases=""))
+    with pytest.raises(ArtifactError, match="no model"):
+        Detector.load(tmp_path / "missing", Settings(tortured_phrases=""))
+
+
+def test_model_card_and_plots_are_written(tiny_model):
+    card = (tiny_model / "MODEL_CARD.md").read_text()
+    assert "pytest fixture" in card and "Threshold" in card
+    for plot in ("roc.png", "score_histogram.png"):
+        assert (tiny_model / plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_tortured_phrases_are_matched(tiny_model, tmp_path):
+    phrases = tmp_path / "tortured.csv"
+    phrases.write_text('tortured_phrase,expected_phrase,num_papers\n"""counterfeit consciousness""",'
+                       'artificial intelligence,10\n"""bosom"" AND ""breast""",breast,3\n')
+    detector = Detector.load(tiny_model, Settings(tortured_phrases=str(phrases)))
+    text = "The company said counterfeit consciousness would change the market."
+    spans = [s for s in detector.score(text)["spans"] if s["kind"] == "tortured_phrase"]
+    assert [(s["text"], s["likely_original"]) for s in spans] == [("counterfeit consciousness", "artificial intelligence")]
+    assert text[spans[0]["begin"]:spans[0]["end"]] == "counterfeit consciousness"

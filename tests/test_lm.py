@@ -1,0 +1,34 @@
+import numpy as np
+
+from detector.lm import NgramStats, bigram_keys, trigram_keys
+
+
+def counts(stats, *words):
+    ids = stats.ids(words)
+    if len(words) == 2:
+        return stats.count("bigram", bigram_keys(ids[:1], ids[1:]))[0]
+    return stats.count("trigram", trigram_keys(ids[:1], ids[1:2], ids[2:]))[0]
+
+
+def test_counts_are_exact_and_documents_do_not_join():
+    stats = NgramStats.build(["the cat sat on the mat", "the cat sat on the hat", "mat the"],
+                             min_word_count=1, min_ngram_count=1, chunk_tokens=5)
+    assert counts(stats, "the", "cat") == 2
+    assert counts(stats, "cat", "sat", "on") == 2
+    assert counts(stats, "on", "the", "hat") == 1
+    assert counts(stats, "hat", "mat") == 0  # across a document boundary
+    assert stats.unigram[stats.index["the"]] == 5
+
+
+def test_pruning_and_round_trip_through_arrays():
+    stats = NgramStats.build(["a b c a b c a b d"], min_word_count=1, min_ngram_count=2)
+    assert counts(stats, "a", "b") == 3 and counts(stats, "b", "d") == 0
+    again = NgramStats.from_arrays({k: np.array(v) for k, v in stats.to_arrays().items()})
+    assert again.vocabulary == stats.vocabulary
+    assert counts(again, "a", "b", "c") == 2
+
+
+def test_unknown_words_have_no_counts():
+    stats = NgramStats.build(["a b c"], min_word_count=1, min_ngram_count=1)
+    assert stats.ids(["zzz"])[0] == 0
+    assert counts(stats, "zzz", "a") == 0

@@ -1,0 +1,53 @@
+import pytest
+
+from detector.spinner import Spinner
+from detector.text import STOPWORDS, tokenize
+from detector.thesaurus import Thesaurus
+from tests.fixture_corpus import fixture_articles
+
+
+@pytest.fixture(scope="module")
+def thesaurus():
+    return Thesaurus.load()
+
+
+def test_ground_truth_slices_both_texts(thesaurus):
+    text = fixture_articles(1)[0]
+    spun = Spinner(thesaurus, rate=0.3, seed=4).spin(text)
+    assert spun.changes and spun.text != text
+    for change in spun.changes:
+        assert spun.text[change.begin:change.end] == change.text
+        assert text[change.original_begin:change.original_end] == change.original
+        assert change.text.lower() != change.original.lower()
+    outside = [spun.text[: spun.changes[0].begin], text[: spun.changes[0].original_begin]]
+    assert outside[0] == outside[1]
+
+
+def test_rate_is_respected_and_seeded(thesaurus):
+    text = " ".join(fixture_articles(3))
+    content = sum(1 for t in tokenize(text) if t.is_word and t.text.lower() not in STOPWORDS and len(t.text) > 2)
+    for rate in (0.1, 0.3):
+        spun = Spinner(thesaurus, rate=rate, seed=1, numeral_rate=0.0).spin(text)
+        swaps = [c for c in spun.changes if c.kind in ("synonym", "phrase")]
+        assert abs(len(swaps) - rate * content) <= 0.05 * content
+    assert Spinner(thesaurus, seed=7).spin(text).text == Spinner(thesaurus, seed=7).spin(text).text
+    assert Spinner(thesaurus, seed=7).spin(text).text != Spinner(thesaurus, seed=8).spin(text).text
+
+
+def test_keeps_capitalisation_and_writes_numerals(thesaurus):
+    text = "Officials said the two leaders will attend. Two weeks later officials met again."
+    spun = Spinner(thesaurus, rate=1.0, numeral_rate=1.0, seed=3).spin(text)
+    kinds = {c.kind for c in spun.changes}
+    assert "numeral" in kinds
+    for change in spun.changes:
+        assert change.text[0].isupper() == change.original[0].isupper() or change.kind == "numeral"
+    assert "2" in spun.text
+
+
+def test_policies_choose_differently(thesaurus):
+    text = " ".join(fixture_articles(2))
+    texts = {policy: Spinner(thesaurus, rate=0.3, policy=policy, seed=2).spin(text).text
+             for policy in ("uniform", "frequency", "first")}
+    assert len(set(texts.values())) == 3
+    with pytest.raises(ValueError):
+        Spinner(thesaurus, policy="psychic")
