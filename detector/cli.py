@@ -120,6 +120,17 @@ def command_train(args) -> int:
     return 0
 
 
+def command_serve(args) -> int:
+    if args.dev:
+        from service.app import create_app
+
+        create_app().run(host=args.host, port=args.port)
+        return 0
+    from service.server import run_gunicorn
+
+    return run_gunicorn(args.host, args.port, args.workers, args.timeout)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spun-detector", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -158,6 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=13)
     train.add_argument("--max-articles", type=int, help="cap each split (quick experiments)")
     train.set_defaults(run=command_train)
+
+    serve = commands.add_parser("serve", help="run the HTTP service (gunicorn; --dev for Flask's server)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--timeout", type=int, default=60)
+    serve.add_argument("--dev", action="store_true")
+    serve.set_defaults(run=command_serve)
     return parser
 
 

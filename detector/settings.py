@@ -22,6 +22,18 @@ class Settings:
     max_document_chars: int = 2_000_000
     span_min_score: float = 0.5
     max_spans: int = 100
+    # service
+    api_keys: str = ""            # comma-separated bearer keys; empty means no authentication
+    api_keys_file: str = ""       # file with one key a line, added to api_keys
+    max_documents: int = 1000     # documents per request
+    max_body_bytes: int = 8_000_000
+
+    def keys(self) -> list[str]:
+        """All configured API keys, from the variable and the key file."""
+        keys = [k.strip() for k in self.api_keys.split(",") if k.strip()]
+        if self.api_keys_file:
+            keys += [k.strip() for k in Path(self.api_keys_file).read_text().splitlines() if k.strip()]
+        return keys
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -1,0 +1,73 @@
+"""``/v1``: batch analysis and model information, behind optional bearer-key authentication."""
+from __future__ import annotations
+
+import hmac
+import json
+
+from flask import Blueprint, current_app, jsonify, request
+
+from detector.scoring import CATEGORY, DocumentError
+from service.schemas import RequestError, document_problem, parse_analyze
+
+api = Blueprint("api", __name__, url_prefix="/v1")
+
+
+@api.before_request
+def require_key():
+    keys = current_app.extensions["api_keys"]
+    if not keys:
+        return None
+    header = request.headers.get("Authorization", "")
+    offered = header[7:].encode() if header.startswith("Bearer ") else b""
+    if not any(hmac.compare_digest(offered, key) for key in keys):
+        raise RequestError(401, "unauthorized", "a valid 'Authorization: Bearer <key>' header is required")
+    return None
+
+
+def _json_body():
+    if not request.is_json:
+        raise RequestError(415, "unsupported_media_type", "send the body as application/json")
+    try:
+        return json.loads(request.get_data())
+    except (ValueError, RecursionError):  # RecursionError: nesting too deep to be a real request
+        raise RequestError(400, "malformed_json", "the body is not valid JSON") from None
+
+
+def _result(detector, document: dict, parsed) -> dict:
+    result = detector.score(document.get("text"), document["id"], parsed.threshold, parsed.return_spans)
+    result.pop("model_version", None)
+    score = result["category_scores"][CATEGORY]
+    result["categories"] = {CATEGORY: result["flagged"]}
+    result["thresholds"] = {CATEGORY: result.pop("threshold")}
+    if score is None:
+        result["categories"][CATEGORY] = False
+    return result
+
+
+@api.post("/analyze")
+def analyze():
+    parsed = parse_analyze(_json_body(), current_app.extensions["settings"].max_documents)
+    detector = current_app.extensions["detector"]
+    results, errors, seen = [], [], set()
+    for document in parsed.documents:
+        problem = document_problem(document, seen)
+        if problem:
+            errors.append(dict(zip(("id", "code", "message"), problem)))
+            continue
+        seen.add(document["id"])
+        try:
+            results.append(_result(detector, document, parsed))
+        except DocumentError as exc:
+            errors.append({"id": document["id"], "code": exc.code, "message": str(exc)})
+    current_app.extensions["metrics"].observe_documents(len(results), sum(r["flagged"] for r in results), len(errors))
+    return jsonify({"model": detector.manifest["name"], "model_version": detector.version,
+                    "client_token": parsed.client_token, "results": results, "errors": errors})
+
+
+@api.get("/models")
+def models():
+    detector = current_app.extensions["detector"]
+    manifest = detector.manifest
+    return jsonify({"models": [{"name": manifest["name"], "version": detector.version,
+                                "categories": [CATEGORY], "thresholds": {CATEGORY: detector.threshold},
+                                "metrics": manifest["metrics"], "trained_at": manifest["training"]["trained_at"]}]})

@@ -1,0 +1,139 @@
+import json
+
+import jsonschema
+import pytest
+
+from detector.settings import Settings
+from service.app import create_app
+from service.openapi import openapi_document
+from tests.conftest import FRENCH
+from tests.test_detector import SPUN
+
+
+def make_client(tiny_model, **settings):
+    app = create_app(Settings(model_path=str(tiny_model), tortured_phrases="", **settings))
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def client(tiny_model):
+    return make_client(tiny_model, max_documents=50, max_body_bytes=200_000, max_document_chars=20_000)
+
+
+def validate(response, path, method="get"):
+    """Check a real response against the OpenAPI document's schema for it."""
+    document = openapi_document()
+    spec = document["paths"][path][method]["responses"][str(response.status_code)]
+    schema = next(iter(spec["content"].values()))["schema"]
+    resolver_schema = {**schema, "components": document["components"]}
+    jsonschema.validate(response.get_json(), resolver_schema)
+
+
+def analyze(client, body, **kwargs):
+    return client.post("/v1/analyze", data=json.dumps(body), content_type="application/json", **kwargs)
+
+
+def test_analyze_happy_path(client):
+    response = analyze(client, {"documents": [{"id": "a1", "text": SPUN, "language": "en"}],
+                                "return_spans": True, "thresholds": {"spun_text": 0.7}, "client_token": "req-42"})
+    assert response.status_code == 200
+    body = response.get_json()
+    validate(response, "/v1/analyze", "post")
+    assert body["client_token"] == "req-42" and body["errors"] == []
+    result = body["results"][0]
+    assert result["id"] == "a1" and result["thresholds"] == {"spun_text": 0.7}
+    assert result["categories"]["spun_text"] == (result["category_scores"]["spun_text"] >= 0.7)
+    assert result["spans"][0]["likely_original"] == "officials"
+    assert SPUN[result["spans"][0]["begin"]:result["spans"][0]["end"]] == result["spans"][0]["text"]
+
+
+def test_bad_documents_fail_alone(client):
+    documents = [{"id": "ok", "text": SPUN}, {"id": "empty", "text": "  "}, {"id": "long", "text": "a " * 20_000},
+                 {"id": "num", "text": 42}, {"id": "ok", "text": SPUN}, {"text": "no id"},
+                 {"id": "fr", "text": FRENCH}, {"id": "de", "text": SPUN, "language": "de"}]
+    response = analyze(client, {"documents": documents, "return_spans": False})
+    assert response.status_code == 200
+    validate(response, "/v1/analyze", "post")
+    body = response.get_json()
+    assert [r["id"] for r in body["results"]] == ["ok", "fr"]
+    assert body["results"][0]["spans"] == []
+    assert body["results"][1]["supported"] is False
+    codes = {(e["id"], e["code"]) for e in body["errors"]}
+    assert codes == {("empty", "empty_text"), ("long", "too_long"), ("num", "not_a_string"),
+                     ("ok", "duplicate_id"), (None, "invalid_id"), ("de", "unsupported_language")}
+
+
+@pytest.mark.parametrize("data, content_type, status, code", [
+    ("{not json", "application/json", 400, "malformed_json"),
+    ('{"documents": []}', "text/plain", 415, "unsupported_media_type"),
+    ('{"documents": []}', "application/json", 422, "invalid_request"),
+    ('{"documents": [{"id": "a", "text": "x"}], "extra": 1}', "application/json", 422, "invalid_request"),
+    ('{"documents": [{"id": "a", "text": "x"}], "thresholds": {"spun_text": 3}}', "application/json", 422,
+     "invalid_request"),
+    ('[1, 2]', "application/json", 422, "invalid_request"),
+    ("[" * 10_000 + "]" * 10_000, "application/json", 400, "malformed_json"),
+    (b"\x89PNG\r\n\x1a\n\x00\xff\xfe", "application/json", 400, "malformed_json"),
+], ids=["malformed", "content-type", "empty-batch", "unknown-field", "bad-threshold", "not-object", "nested",
+        "binary"])
+def test_request_errors(client, data, content_type, status, code):
+    response = client.post("/v1/analyze", data=data, content_type=content_type)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+    validate(response, "/v1/analyze", "post")
+
+
+def test_limits(client):
+    too_many = {"documents": [{"id": str(i), "text": "hello"} for i in range(51)]}
+    response = analyze(client, too_many)
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "too_many_documents"
+    huge = client.post("/v1/analyze", data=b"x" * 300_000, content_type="application/json")
+    assert huge.status_code == 413 and huge.get_json()["error"]["code"] == "body_too_large"
+    validate(huge, "/v1/analyze", "post")
+
+
+def test_operations_routes(client):
+    for path in ("/healthz", "/readyz"):
+        response = client.get(path)
+        assert response.status_code == 200
+        validate(response, path)
+    models = client.get("/v1/models")
+    validate(models, "/v1/models")
+    assert models.get_json()["models"][0]["thresholds"]["spun_text"] > 0
+    analyze(client, {"documents": [{"id": "m", "text": SPUN}]})
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'spun_requests_total{route="/v1/analyze",status="200"}' in metrics
+    assert "spun_request_seconds_bucket" in metrics and "spun_documents_scored_total" in metrics
+    page = client.get("/")
+    assert page.status_code == 200 and b"Analyze" in page.data
+    assert client.get("/static/page.js").status_code == 200
+
+
+def test_openapi_document_covers_every_route(client):
+    from openapi_spec_validator import validate as validate_spec
+
+    document = client.get("/openapi.json").get_json()
+    validate_spec(document)
+    routes = {rule.rule for rule in client.application.url_map.iter_rules()
+              if rule.endpoint != "static" and not rule.rule.startswith("/static")}
+    assert routes == set(document["paths"])
+
+
+def test_api_keys(tiny_model, tmp_path):
+    key_file = tmp_path / "keys"
+    key_file.write_text("second-key\n")
+    client = make_client(tiny_model, api_keys="first-key", api_keys_file=str(key_file))
+    body = {"documents": [{"id": "a", "text": SPUN}]}
+    assert analyze(client, body).status_code == 401
+    assert analyze(client, body, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert analyze(client, body, headers={"Authorization": "Bearer first-key"}).status_code == 200
+    assert analyze(client, body, headers={"Authorization": "Bearer second-key"}).status_code == 200
+    assert client.get("/v1/models").status_code == 401
+    assert client.get("/healthz").status_code == 200
+
+
+def test_text_is_not_logged(tiny_model, caplog):
+    client = make_client(tiny_model)
+    secret = "The confidential merger of Acme officials with the assembly."
+    with caplog.at_level("DEBUG"):
+        analyze(client, {"documents": [{"id": "s", "text": secret}]})
+    assert "confidential" not in caplog.text
