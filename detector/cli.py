@@ -15,30 +15,22 @@ def _open_output(path: str | None):
     return open(path, "w", encoding="utf-8") if path else contextlib.nullcontext(sys.stdout)
 
 
-def _detector(args):
-    from detector.scoring import Detector
+def _settings(args):
     from detector.settings import Settings
 
-    settings = Settings.from_env(model_path=args.model, tortured_phrases=args.tortured_phrases)
-    return Detector.load(settings=settings)
+    return Settings.from_env(model_path=args.model, tortured_phrases=args.tortured_phrases)
 
 
-def _score_one(detector, document) -> dict:
-    from detector.scoring import DocumentError
+def _detector(args):
+    from detector.scoring import Detector
 
-    if document.error:
-        code, message = document.error
-        return {"id": document.id, "line": document.line, "error": {"code": code, "message": message}}
-    try:
-        return detector.score(document.text, document.id)
-    except DocumentError as exc:
-        return {"id": document.id, "line": document.line, "error": {"code": exc.code, "message": str(exc)}}
+    return Detector.load(settings=_settings(args))
 
 
 def format_text(result: dict, color: bool) -> str:
     """A result for a person at a terminal: score, verdict and the suspicious words."""
     if "error" in result:
-        return f"{result['id'] or 'line ' + str(result['line'])}: ERROR {result['error']['code']}: {result['error']['message']}"
+        return f"{result['id'] or result['source'] + ':' + str(result['line'])}: ERROR {result['error']['code']}: {result['error']['message']}"
     if not result["supported"]:
         return f"{result['id']}: not scored ({result['reason']})"
     score = result["category_scores"]["spun_text"]
@@ -52,24 +44,49 @@ def format_text(result: dict, color: bool) -> str:
 
 
 def command_score(args) -> int:
-    from detector.documents import read_documents
+    from tqdm import tqdm
 
+    from detector.artifact import ArtifactError
+    from detector.batch import completed_keys, run_dask, score_stream, Summary
+    from detector.documents import expand_paths, read_documents
+
+    settings = _settings(args)
     try:
-        detector = _detector(args)
-        sink = _open_output(args.output)
-    except (OSError, RuntimeError) as exc:
+        _detector(args)  # fail fast, before any output, when the model cannot be loaded
+    except (ArtifactError, OSError) as exc:
         print(f"spun-detector: {exc}", file=sys.stderr)
         return EXIT_FATAL
-    counts = {"scored": 0, "flagged": 0, "errors": 0}
-    with sink as output:
-        color = output.isatty()
+    if args.engine == "dask":
+        if not args.paths or not args.output:
+            print("spun-detector: --engine dask needs input files and an --output folder", file=sys.stderr)
+            return EXIT_FATAL
+        summary = run_dask(expand_paths(args.paths), settings, args.output, args.scheduler, args.workers)
+        print(summary, file=sys.stderr)
+        return 0
+    done = completed_keys(Path(args.output)) if args.resume and args.output else set()
+    try:
+        sink = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output \
+            else contextlib.nullcontext(sys.stdout)
+    except OSError as exc:
+        print(f"spun-detector: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    summary = Summary()
+
+    def pending():
         for document in read_documents(args.paths, args.stdin_format):
-            result = _score_one(detector, document)
-            counts["errors" if "error" in result else "scored"] += 1
-            counts["flagged"] += bool(result.get("flagged"))
-            line = format_text(result, color) if args.format == "text" else json.dumps(result, ensure_ascii=False)
+            if document.key in done:
+                summary.skipped += 1
+            else:
+                yield document
+    quiet = args.quiet or not sys.stderr.isatty()
+    with sink as output, tqdm(desc="scoring", unit=" docs", disable=quiet, mininterval=1) as progress:
+        color = output.isatty()
+        for record in score_stream(pending(), settings, args.jobs):
+            summary.add(record)
+            line = format_text(record, color) if args.format == "text" else json.dumps(record, ensure_ascii=False)
             output.write(line + "\n")
-    print(f"scored {counts['scored']}, flagged {counts['flagged']}, errors {counts['errors']}", file=sys.stderr)
+            progress.update()
+    print(summary, file=sys.stderr)
     return 0
 
 
@@ -114,7 +131,8 @@ def command_spin(args) -> int:
 def command_train(args) -> int:
     from detector.training import default_config, train
 
-    config = default_config(args.data, args.output, seed=args.seed, max_articles=args.max_articles)
+    config = default_config(args.data, args.output, seed=args.seed, max_articles=args.max_articles,
+                            cache_dir=args.cache_dir)
     folder = train(config)
     print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
     return 0
@@ -144,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--output", "-o")
     score.add_argument("--format", choices=("jsonl", "text"), default="jsonl")
     score.add_argument("--stdin-format", choices=("auto", "text", "jsonl"), default="auto")
+    score.add_argument("--jobs", "-j", type=int, default=1, help="processes on this machine (model loaded once each)")
+    score.add_argument("--resume", action="store_true", help="append to --output, skipping inputs already there")
+    score.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    score.add_argument("--engine", choices=("local", "dask"), default="local")
+    score.add_argument("--scheduler", help="Dask scheduler address (tcp://host:port); default: a LocalCluster")
+    score.add_argument("--workers", type=int, default=2, help="LocalCluster workers for --engine dask")
     model_options(score)
     score.set_defaults(run=command_score)
 
@@ -168,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--output", default="models/spun-detector-v1")
     train.add_argument("--seed", type=int, default=13)
     train.add_argument("--max-articles", type=int, help="cap each split (quick experiments)")
+    train.add_argument("--cache-dir", help="reuse the statistics of an identical earlier run (experiments)")
     train.set_defaults(run=command_train)
 
     serve = commands.add_parser("serve", help="run the HTTP service (gunicorn; --dev for Flask's server)")

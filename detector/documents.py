@@ -1,10 +1,12 @@
-"""Reading documents to score: ``.txt`` files (one document each), JSONL files (``{id, text}``
-a line) or standard input. A bad line becomes an error record; it never stops the run."""
+"""Reading documents to score: ``.txt`` files (one document each), JSONL files (``{id, text}`` a
+line, plain or globbed) or standard input, streamed line by line. Every input line becomes one
+``Document``; a line that cannot be used carries an error instead of text and never stops a run."""
 from __future__ import annotations
 
+import glob
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,62 +15,87 @@ from pathlib import Path
 class Document:
     id: str | None
     text: object = None
+    source: str = ""
     line: int | None = None
     error: tuple[str, str] | None = None  # (code, message) when the input itself is unusable
 
+    @property
+    def key(self) -> str:
+        """What identifies this input in an output file: its id, or its place when it has none."""
+        return self.id if self.id is not None else f"{self.source}:{self.line}"
 
-def _decode(raw: bytes) -> str | None:
+
+def parse_line(raw: bytes, source: str, number: int) -> Document:
     try:
-        return raw.decode("utf-8")
+        line = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return None
+        return Document(None, source=source, line=number, error=("not_utf8", f"{source}:{number} is not valid UTF-8"))
+    if not line.strip():
+        return Document(None, source=source, line=number, error=("blank_line", f"{source}:{number} is blank"))
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        return Document(None, source=source, line=number,
+                        error=("invalid_json", f"{source}:{number}: {getattr(exc, 'msg', 'too deeply nested')}"))
+    if not isinstance(record, dict):
+        return Document(None, source=source, line=number, error=("invalid_record", f"{source}:{number} is not an object"))
+    document_id = None if record.get("id") is None else str(record["id"])
+    if "text" not in record:
+        return Document(document_id, source=source, line=number,
+                        error=("missing_text", f"{source}:{number} has no 'text' field"))
+    return Document(document_id, record["text"], source, number)
 
 
-def jsonl_documents(lines: Iterator[bytes], source: str) -> Iterator[Document]:
+def jsonl_documents(lines: Iterable[bytes], source: str) -> Iterator[Document]:
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        line = _decode(raw)
-        if line is None:
-            yield Document(None, line=number, error=("not_utf8", f"{source}:{number} is not valid UTF-8"))
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Document(None, line=number, error=("invalid_json", f"{source}:{number}: {exc.msg}"))
-            continue
-        if not isinstance(record, dict) or "text" not in record:
-            yield Document(record.get("id") if isinstance(record, dict) else None, line=number,
-                           error=("missing_text", f"{source}:{number} has no 'text' field"))
-            continue
-        yield Document(None if record.get("id") is None else str(record["id"]), record["text"], number)
+        yield parse_line(raw.rstrip(b"\r\n"), source, number)
 
 
 def text_document(raw: bytes, document_id: str) -> Document:
-    text = _decode(raw)
-    if text is None:
-        return Document(document_id, error=("not_utf8", f"{document_id} is not valid UTF-8"))
-    return Document(document_id, text)
+    try:
+        return Document(document_id, raw.decode("utf-8"), document_id, 1)
+    except UnicodeDecodeError:
+        return Document(document_id, source=document_id, line=1, error=("not_utf8", f"{document_id} is not valid UTF-8"))
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Paths with shell-style globs expanded, in a stable order."""
+    expanded = []
+    for path in paths:
+        matches = sorted(glob.glob(path)) if any(ch in path for ch in "*?[") else [path]
+        expanded += matches
+    return expanded
+
+
+def read_path(path: str) -> Iterator[Document]:
+    file = Path(path)
+    if file.suffix == ".jsonl":
+        with open(file, "rb") as handle:
+            yield from jsonl_documents(handle, str(file))
+    else:
+        yield text_document(file.read_bytes(), file.name)
 
 
 def read_documents(paths: list[str], stdin_format: str = "auto") -> Iterator[Document]:
-    """Documents from the given paths, or from standard input when there are none."""
+    """Documents from the given paths (globs allowed), or from standard input when there are none."""
     if not paths:
-        yield from _stdin_documents(stdin_format)
+        yield from stdin_documents(sys.stdin.buffer, stdin_format)
         return
-    for path in paths:
-        file = Path(path)
-        if file.suffix == ".jsonl":
-            with open(file, "rb") as handle:
-                yield from jsonl_documents(handle, str(file))
-        else:
-            yield text_document(file.read_bytes(), file.name)
+    for path in expand_paths(paths):
+        yield from read_path(path)
 
 
-def _stdin_documents(stdin_format: str) -> Iterator[Document]:
-    raw = sys.stdin.buffer.read()
-    looks_jsonl = raw.lstrip().startswith(b"{")
+def stdin_documents(stream, stdin_format: str) -> Iterator[Document]:
+    """JSONL streamed line by line, or the whole input as one plain-text document."""
+    first = stream.readline()
+    looks_jsonl = first.lstrip().startswith(b"{")
     if stdin_format == "jsonl" or (stdin_format == "auto" and looks_jsonl):
-        yield from jsonl_documents(iter(raw.splitlines()), "stdin")
+        yield from jsonl_documents(_chain(first, stream), "stdin")
     else:
-        yield text_document(raw, "stdin")
+        yield text_document(first + stream.read(), "stdin")
+
+
+def _chain(first: bytes, stream) -> Iterator[bytes]:
+    if first:
+        yield first
+    yield from stream

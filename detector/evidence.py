@@ -18,6 +18,8 @@ from detector.morphology import match_case
 from detector.text import STOPWORDS, Token, lm_form, lm_forms, sentence_starts
 from detector.thesaurus import FUNCTION_WORD_SWAPS, CandidateTable
 
+QUOTED = re.compile(r'\s*"([^"]+)"')
+PARENTHESES = re.compile(r"\s*\(.*?\)")
 PSEUDO_COUNT = 1.0
 TORTURED_PHRASE_SCORE = 1.0  # a listed spinner phrase is certain evidence
 
@@ -95,8 +97,8 @@ class SubstitutionRecognizer:
             elif word in FUNCTION_WORD_SWAPS:
                 self.kind_of_id[i] = 2
 
-    def pairs(self, tokens: list[Token]) -> CandidatePairs:
-        ids = self.stats.ids(lm_form(token.text) for token in tokens)
+    def pairs(self, tokens: list[Token], forms: list[str]) -> CandidatePairs:
+        ids = self.stats.ids(forms)
         eligible = np.flatnonzero((self.candidates.counts(ids) > 0) & ~self._names(tokens))
         context = self._context(ids, eligible)
         observed = self.fit(ids[eligible], context)
@@ -111,8 +113,8 @@ class SubstitutionRecognizer:
         ])
         return CandidatePairs(eligible, rows, candidate_ids, kinds, features)
 
-    def analyze(self, tokens: list[Token]) -> SubstitutionEvidence:
-        pairs = self.pairs(tokens)
+    def analyze(self, tokens: list[Token], forms: list[str]) -> SubstitutionEvidence:
+        pairs = self.pairs(tokens, forms)
         logits = pairs.features @ self.weights[:-1] + self.weights[-1]
         best_logit, best = _best_per_row(pairs.rows, logits, pairs.candidates, len(pairs.positions))
         return SubstitutionEvidence(pairs.positions, best, best_logit, pairs.kinds)
@@ -133,14 +135,23 @@ class SubstitutionRecognizer:
         left2, left, right, right2 = (context[k].astype(np.int64) for k in range(4))
         gap, left_total, right_total, left_pair, right_pair = context[4:]
         p = self.stats.probability(words)
-        count = self.stats.count
+        n = len(words)
+        bigrams = self.stats.count("bigram", np.concatenate([bigram_keys(left, words), bigram_keys(words, right)]))
+        left_seen, right_seen = bigrams[:n] > 0, bigrams[n:] > 0
         return np.vstack([
-            surprise(count("bigram", bigram_keys(left, words)), left_total * p),
-            surprise(count("bigram", bigram_keys(words, right)), right_total * p),
-            surprise(count("trigram", trigram_keys(left, words, right)), gap * p),
-            surprise(count("trigram", trigram_keys(left2, left, words)), left_pair * p),
-            surprise(count("trigram", trigram_keys(words, right, right2)), right_pair * p),
+            surprise(bigrams[:n], left_total * p),
+            surprise(bigrams[n:], right_total * p),
+            surprise(self._trigrams(left_seen & right_seen, left, words, right), gap * p),
+            surprise(self._trigrams(left_seen, left2, left, words), left_pair * p),
+            surprise(self._trigrams(right_seen, words, right, right2), right_pair * p),
         ])
+
+    def _trigrams(self, possible: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """Trigram counts, looked up only where both inner bigrams were seen: every stored
+        trigram's bigrams are stored too, so elsewhere the count is known to be zero."""
+        counts = np.zeros(len(a))
+        counts[possible] = self.stats.count("trigram", trigram_keys(a[possible], b[possible], c[possible]))
+        return counts
 
     def spans(self, tokens: list[Token], evidence: SubstitutionEvidence, min_probability: float) -> list[Span]:
         found = []
@@ -187,29 +198,32 @@ class TorturedPhraseRecognizer:
 
     @classmethod
     def from_csv(cls, path: str | Path) -> "TorturedPhraseRecognizer":
-        """Rows ``tortured_phrase, expected_phrase``; search expressions with AND are skipped."""
+        """Rows ``tortured_phrase, expected_phrase``. Search expressions that are not one phrase
+        (``"a" AND "b"``, proximity ``~10``) are skipped; ``NOT`` clauses are dropped."""
         phrases = {}
         with open(path, encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                tortured = row["tortured_phrase"].strip().strip('"')
-                if " AND " in tortured or '"' in tortured:
+                search = row["tortured_phrase"]
+                quoted = QUOTED.match(search)
+                if quoted is None or " AND " in search or "~" in search:
                     continue
-                key = tuple(lm_forms(tortured))
-                if len(key) >= 2 and key != tuple(lm_forms(row["expected_phrase"])):
-                    phrases[key] = row["expected_phrase"].strip()
+                expected = PARENTHESES.sub("", row["expected_phrase"]).strip(" ?")
+                key = tuple(lm_forms(quoted.group(1)))
+                if len(key) >= 2 and expected and key != tuple(lm_forms(expected)):
+                    phrases[key] = expected
         return cls(phrases)
 
     def spans(self, text: str, tokens: list[Token], forms: list[str]) -> list[Span]:
         found = []
-        k = 0
-        while k < len(forms):
-            match = next((p for p in self.by_first_word.get(forms[k], ())
-                          if tuple(forms[k:k + len(p)]) == p), None)
+        next_free = 0
+        for k in [k for k, form in enumerate(forms) if form in self.by_first_word]:
+            if k < next_free:
+                continue
+            match = next((p for p in self.by_first_word[forms[k]] if tuple(forms[k:k + len(p)]) == p), None)
             if match is None:
-                k += 1
                 continue
             first, last = tokens[k], tokens[k + len(match) - 1]
             found.append(Span(first.begin, last.end, text[first.begin:last.end], self.phrases[match],
                               TORTURED_PHRASE_SCORE, "tortured_phrase"))
-            k += len(match)
+            next_free = k + len(match)
         return found

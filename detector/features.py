@@ -38,9 +38,10 @@ class AnalysisEngine:
 
     def analyze(self, text: str, tokens: list[Token] | None = None) -> Analysis:
         tokens = tokenize(text) if tokens is None else tokens
-        evidence = self.substitutions.analyze(tokens)
+        forms = [lm_form(t.text) for t in tokens]
+        evidence = self.substitutions.analyze(tokens, forms)
         spans = self.substitutions.spans(tokens, evidence, self.span_min_score)
-        tortured = self.tortured.spans(text, tokens, [lm_form(t.text) for t in tokens]) if self.tortured else []
+        tortured = self.tortured.spans(text, tokens, forms) if self.tortured else []
         words = [t for t in tokens if t.is_word or t.is_number]
         content = max(1, sum(1 for t in words if t.text.lower() not in STOPWORDS))
         probability = evidence.probability
@@ -52,7 +53,8 @@ class AnalysisEngine:
             "tortured_phrases": len(tortured),
             **{f"swaps_over_{level:g}": int(np.sum(probability > level)) for level in PROBABILITY_LEVELS},
         }
-        unknown = sum(1 for t in words if lm_form(t.text) not in self.substitutions.stats.index)
+        index = self.substitutions.stats.index
+        unknown = sum(1 for t, form in zip(tokens, forms) if (t.is_word or t.is_number) and form not in index)
         features = self._features(len(words), content, unknown, evidence.logit, signals)
         spans = sorted(spans + tortured, key=lambda s: -s.score)
         return Analysis(tokens, len(words), features, spans, signals)

@@ -48,7 +48,9 @@ class CountTable:
     def lookup(self, queries: np.ndarray) -> np.ndarray:
         if len(self.keys) == 0:
             return np.zeros(len(queries), dtype=np.float64)
-        position = np.searchsorted(self.keys, queries)
+        order = np.argsort(queries)  # sorted queries search several times faster
+        position = np.empty(len(queries), dtype=np.int64)
+        position[order] = np.searchsorted(self.keys, queries[order])
         position[position == len(self.keys)] = 0
         found = self.keys[position] == queries
         return np.where(found, self.counts[position], 0).astype(np.float64)

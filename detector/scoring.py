@@ -9,7 +9,7 @@ import numpy as np
 
 from detector.artifact import read_artifact
 from detector.evidence import SubstitutionRecognizer, TorturedPhraseRecognizer
-from detector.features import AnalysisEngine
+from detector.features import FEATURE_NAMES, AnalysisEngine
 from detector.language import detect_language
 from detector.lm import NgramStats
 from detector.settings import Settings
@@ -18,6 +18,9 @@ from detector.thesaurus import CandidateTable
 
 CATEGORY = "spun_text"
 MAX_CONTROL_SHARE = 0.01
+# Chance that one match of the configured tortured-phrase list is spinner output, combined with the
+# classifier by noisy-OR: one match alone stays below any useful threshold, three make a near-certainty.
+TORTURED_PHRASE_EVIDENCE = 0.75
 
 
 class DocumentError(ValueError):
@@ -78,15 +81,20 @@ class Detector:
         if not language.supported:
             return {**result, "reason": language.reason}
         analysis = self.engine.analyze(text, tokens)
-        probability = float(self.classifier.predict_proba(analysis.features[None, :])[0, 1])
+        probability = float(self._combine(analysis.features[None, :])[0])
         spans = analysis.spans[: self.settings.max_spans] if return_spans else []
         return {**result, "flagged": probability >= threshold, "category_scores": {CATEGORY: round(probability, 6)},
                 "spans": [s.to_dict() for s in spans], "signals": analysis.signals}
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Scores of many English texts at once (evaluation and threshold selection)."""
-        features = np.vstack([self.engine.analyze(text).features for text in texts])
-        return self.classifier.predict_proba(features)[:, 1]
+        return self._combine(np.vstack([self.engine.analyze(text).features for text in texts]))
+
+    def _combine(self, features: np.ndarray) -> np.ndarray:
+        """Classifier probability, raised by noisy-OR for each listed tortured phrase found."""
+        probability = self.classifier.predict_proba(features)[:, 1]
+        matches = np.expm1(features[:, FEATURE_NAMES.index("tortured_phrases")])
+        return 1.0 - (1.0 - probability) * (1.0 - TORTURED_PHRASE_EVIDENCE) ** matches
 
 
 def build_engine(arrays: dict[str, np.ndarray], settings: Settings) -> AnalysisEngine:

@@ -109,6 +109,8 @@ class Spinner:
         words = [t.text.lower() for t in tokens]
         while k < len(tokens) - 1:
             for length in (3, 2):
+                if k + length > len(words):
+                    continue
                 phrase = " ".join(words[k:k + length])
                 options = self.thesaurus.phrases.get(phrase)
                 if options and self.random.random() < self.phrase_rate * self.rate * 2:

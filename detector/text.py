@@ -30,7 +30,7 @@ yours yourself yourselves said says also would may might must shall its mr mrs m
 """.split())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
     text: str
     begin: int

@@ -56,9 +56,10 @@ class Thesaurus:
                     synonyms[head] = list(dict.fromkeys(words))
         return cls(synonyms, phrases)
 
-    def restricted(self, known: set[str]) -> "Thesaurus":
-        """Keep only headwords and synonyms in ``known`` (real, reasonably common English)."""
-        synonyms = {h: [s for s in v if s in known] for h, v in self.synonyms.items() if h in known}
+    def restricted(self, common: set[str], known: set[str]) -> "Thesaurus":
+        """Keep headwords in ``common`` (plausible originals of news text) and synonyms in ``known``
+        (any word the statistics know: spinners often land on rare words)."""
+        synonyms = {h: [s for s in v if s in known] for h, v in self.synonyms.items() if h in common}
         return Thesaurus({h: v for h, v in synonyms.items() if v}, self.phrases)
 
     def inverted(self) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ from detector.text import lm_form, tokenize
 
 def pair_examples(recognizer: SubstitutionRecognizer, spun: SpunText) -> tuple[np.ndarray, np.ndarray]:
     tokens = tokenize(spun.text)
-    pairs = recognizer.pairs(tokens)
+    pairs = recognizer.pairs(tokens, [lm_form(t.text) for t in tokens])
     originals = {c.begin: lm_form(c.original) for c in spun.changes if c.kind != "phrase"}
     in_phrase = {b for c in spun.changes if c.kind == "phrase" for b in range(c.begin, c.end)}
     begins = np.array([tokens[p].begin for p in pairs.positions], dtype=np.int64)[pairs.rows]

@@ -4,6 +4,8 @@ clean validation text, and a model card."""
 from __future__ import annotations
 
 import glob
+import hashlib
+import json
 import platform
 import random
 import sys
@@ -18,7 +20,7 @@ from tqdm import tqdm
 
 from detector import __version__
 from detector.artifact import write_artifact
-from detector.corpora import (CORPUS_SPLITS, Article, read_articles, read_jsonl, read_paraphrase_paragraphs,
+from detector.corpora import (CORPUS_SPLITS, NEWS_SPLITS, Article, read_articles, read_jsonl, read_paraphrase_paragraphs,
                               read_translation_references, split_of)
 from detector.evaluation import metrics_by_subset, spin_benchmark
 from detector.features import FEATURE_NAMES, AnalysisEngine
@@ -48,6 +50,8 @@ class TrainingConfig:
     min_rate: float = 0.05
     max_rate: float = 0.5
     token_model_articles: int = 1000
+    max_candidates: int = 12
+    cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
     version: str = "1.0.0"
@@ -82,6 +86,41 @@ def statistics_texts(config: TrainingConfig, pools: Pools):
             if split == "stats":
                 yield article.text
             pools.add(split, article)
+
+
+def statistics(config: TrainingConfig, pools: Pools) -> NgramStats:
+    """Count the statistics, or reuse the counts of an identical earlier run from ``cache_dir``."""
+    texts = tqdm(statistics_texts(config, pools), desc="statistics", unit=" docs", mininterval=5)
+    if not config.cache_dir:
+        return NgramStats.build(texts, min_word_count=config.min_word_count)
+    recipe = json.dumps([config.news, config.corpora, config.min_word_count, list(NEWS_SPLITS), list(CORPUS_SPLITS)])
+    path = Path(config.cache_dir) / f"statistics-{hashlib.sha1(recipe.encode()).hexdigest()[:12]}.npz"
+    if path.exists():
+        for _ in texts:  # still fills the pools
+            pass
+        with np.load(path) as data:
+            return NgramStats.from_arrays({key: data[key] for key in data.files})
+    stats = NgramStats.build(texts, min_word_count=config.min_word_count)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **stats.to_arrays())
+    return stats
+
+
+def build_candidates(stats: NgramStats, thesaurus: Thesaurus, max_candidates: int) -> CandidateTable:
+    """Candidate originals for every vocabulary word, from the inverted thesaurus."""
+    def bases(words):
+        return {base for word in words for base, _ in base_forms(word)}
+    common = bases(w for w, n in zip(stats.vocabulary, stats.unigram) if n >= MIN_CANDIDATE_COUNT)
+    known = bases(stats.vocabulary)
+    return CandidateTable.build(thesaurus.restricted(common, known), stats.vocabulary, stats.unigram, max_candidates)
+
+
+def classifier_pools(config: TrainingConfig) -> Pools:
+    """The documents kept apart from the statistics, without counting anything."""
+    pools = Pools()
+    for _ in statistics_texts(config, pools):
+        pass
+    return pools
 
 
 def spun_pairs(articles: list[Article], config: TrainingConfig, thesaurus: Thesaurus, seed: int):
@@ -124,11 +163,8 @@ def train(config: TrainingConfig) -> Path:
     settings = Settings.from_env()
     thesaurus = Thesaurus.load()
     pools = Pools()
-    stats = NgramStats.build(tqdm(statistics_texts(config, pools), desc="statistics", unit=" docs", mininterval=5),
-                             min_word_count=config.min_word_count)
-    known = {base for w, n in zip(stats.vocabulary, stats.unigram) if n >= MIN_CANDIDATE_COUNT
-             for base, _ in base_forms(w)}
-    candidates = CandidateTable.build(thesaurus.restricted(known), stats.vocabulary, stats.unigram)
+    stats = statistics(config, pools)
+    candidates = build_candidates(stats, thesaurus, config.max_candidates)
     arrays = {**stats.to_arrays(), **candidates.to_arrays()}
     rng = random.Random(config.seed)
     for split in CLASSIFIER_SPLITS:

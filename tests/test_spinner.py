@@ -51,3 +51,10 @@ def test_policies_choose_differently(thesaurus):
     assert len(set(texts.values())) == 3
     with pytest.raises(ValueError):
         Spinner(thesaurus, policy="psychic")
+
+
+def test_phrase_at_the_very_end(thesaurus):
+    for seed in range(50):
+        spun = Spinner(thesaurus, rate=0.5, phrase_rate=1.0, seed=seed).spin("They met according to")
+        for change in spun.changes:
+            assert spun.text[change.begin:change.end] == change.text

@@ -1,0 +1,143 @@
+"""Batch scoring: every input line yields exactly one output line (a result or an error record),
+in input order, with bounded memory; ``jobs`` processes each load the model once; ``resume``
+skips inputs already in the output; the Dask engine scores input shards as partitions."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from itertools import islice
+from pathlib import Path
+
+from detector.documents import Document, read_path
+from detector.scoring import Detector, DocumentError
+from detector.settings import Settings
+
+BATCH_SIZE = 256
+SUMMARY_FILE = "_SUMMARY.json"
+
+
+@dataclass
+class Summary:
+    scored: int = 0
+    flagged: int = 0
+    errors: int = 0
+    skipped: int = 0
+
+    def add(self, record: dict) -> None:
+        if "error" in record:
+            self.errors += 1
+        else:
+            self.scored += 1
+            self.flagged += bool(record["flagged"])
+
+    def merge(self, other: "Summary") -> None:
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+    def __str__(self) -> str:
+        skipped = f", skipped {self.skipped} already done" if self.skipped else ""
+        return f"scored {self.scored}, flagged {self.flagged}, errors {self.errors}{skipped}"
+
+
+def error_record(document: Document, code: str, message: str) -> dict:
+    return {"id": document.id, "source": document.source, "line": document.line,
+            "error": {"code": code, "message": message}}
+
+
+def score_document(detector: Detector, document: Document) -> dict:
+    """A result, or an error record naming what is wrong with this one input."""
+    if document.error:
+        return error_record(document, *document.error)
+    try:
+        return detector.score(document.text, document.id)
+    except DocumentError as exc:
+        return error_record(document, exc.code, str(exc))
+
+
+def record_key(record: dict) -> str:
+    return record["id"] if record.get("id") is not None else f"{record.get('source')}:{record.get('line')}"
+
+
+def completed_keys(output: Path) -> set[str]:
+    """Keys of the records already written; a torn last line (an interrupted write) is cut off."""
+    if not output.exists():
+        return set()
+    with open(output, "rb+") as handle:
+        data = handle.read()
+        complete = data.rfind(b"\n") + 1
+        if complete < len(data):
+            handle.truncate(complete)
+    return {record_key(json.loads(line)) for line in data[:complete].splitlines() if line.strip()}
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+_worker_detectors: dict[str, Detector] = {}
+
+
+def _worker_detector(settings: Settings) -> Detector:
+    """One detector per process and model, loaded on first use."""
+    if settings.model_path not in _worker_detectors:
+        _worker_detectors[settings.model_path] = Detector.load(settings=settings)
+    return _worker_detectors[settings.model_path]
+
+
+def _score_in_worker(args: tuple[Settings, Document]) -> dict:
+    settings, document = args
+    return score_document(_worker_detector(settings), document)
+
+
+def score_stream(documents: Iterable[Document], settings: Settings, jobs: int = 1) -> Iterator[dict]:
+    """Records in input order, scored by ``jobs`` processes, holding one batch at a time."""
+    if jobs <= 1:
+        detector = _worker_detector(settings)
+        for document in documents:
+            yield score_document(detector, document)
+        return
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        for batch in _batches(documents, BATCH_SIZE * jobs):
+            yield from pool.imap(_score_in_worker, [(settings, d) for d in batch], chunksize=8)
+
+
+def score_shard(shard: tuple[int, str], settings: Settings, output_dir: str) -> dict:
+    """Score one input shard into ``part-NNNNN.jsonl`` (written whole, then renamed into place)."""
+    index, path = shard
+    detector = _worker_detector(settings)
+    summary = Summary()
+    target = Path(output_dir) / f"part-{index:05d}.jsonl"
+    partial = target.with_suffix(".jsonl.partial")
+    with open(partial, "w", encoding="utf-8") as handle:
+        for document in read_path(path):
+            record = score_document(detector, document)
+            summary.add(record)
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    os.replace(partial, target)
+    return asdict(summary)
+
+
+def run_dask(shards: list[str], settings: Settings, output_dir: str, scheduler: str | None = None,
+             workers: int = 2) -> Summary:
+    """Score input shards as Dask partitions on a cluster (or a LocalCluster) into ``output_dir``."""
+    import dask.bag
+    from dask.distributed import Client, LocalCluster
+
+    Path(output_dir).mkdir(parents=True, exist_ok=True)
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                  dashboard_address=None)
+    with Client(scheduler or cluster) as client:
+        bag = dask.bag.from_sequence(list(enumerate(shards)), npartitions=max(1, len(shards)))
+        parts = bag.map(score_shard, settings, output_dir).compute(scheduler=client.get)
+    if cluster is not None:
+        cluster.close()
+    summary = Summary()
+    for part in parts:
+        summary.merge(Summary(**part))
+    (Path(output_dir) / SUMMARY_FILE).write_text(json.dumps(asdict(summary), indent=2) + "\n")
+    return summary
