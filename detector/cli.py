@@ -18,7 +18,8 @@ def _open_output(path: str | None):
 def _settings(args):
     from detector.settings import Settings
 
-    return Settings.from_env(model_path=args.model, tortured_phrases=args.tortured_phrases)
+    return Settings.from_env(model_path=args.model, tortured_phrases=args.tortured_phrases,
+                             index=getattr(args, "index", None))
 
 
 def _detector(args):
@@ -149,6 +150,38 @@ def command_serve(args) -> int:
     return run_gunicorn(args.host, args.port, args.workers, args.timeout)
 
 
+def command_index(args) -> int:
+    from detector.documents import read_documents
+    from detector.reference import open_index
+    from detector.settings import Settings
+
+    location = Settings.from_env(index=args.index).index
+    if not location:
+        print("spun-detector: no index given (--index PATH_OR_URL or SPUN_DETECTOR_INDEX)", file=sys.stderr)
+        return EXIT_FATAL
+    index = open_index(location)
+    try:
+        if args.action == "add":
+            documents = [d for d in read_documents(args.targets)]
+            unusable = [{"id": d.key, "code": d.error[0], "message": d.error[1]} for d in documents if d.error]
+            errors = unusable + index.add_many([(d.id, d.text) for d in documents if not d.error])
+            for error in errors:
+                print(json.dumps(error), file=sys.stderr)
+            print(f"indexed {len(documents) - len(errors)}, errors {len(errors)}", file=sys.stderr)
+        elif args.action == "remove":
+            for document_id in args.targets:
+                print(f"{document_id}: {'removed' if index.remove(document_id) else 'not found'}")
+        elif args.action == "stats":
+            print(json.dumps(index.stats()))
+        else:
+            for document in read_documents(args.targets):
+                matches = index.query(document.text) if not document.error else []
+                print(json.dumps({"id": document.key, "matches": [m.to_dict() for m in matches]}, ensure_ascii=False))
+    finally:
+        index.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spun-detector", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -168,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--engine", choices=("local", "dask"), default="local")
     score.add_argument("--scheduler", help="Dask scheduler address (tcp://host:port); default: a LocalCluster")
     score.add_argument("--workers", type=int, default=2, help="LocalCluster workers for --engine dask")
+    score.add_argument("--index", help="reference index (SQLite path or redis:// URL): adds 'matches' to results")
     model_options(score)
     score.set_defaults(run=command_score)
 
@@ -194,6 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--max-articles", type=int, help="cap each split (quick experiments)")
     train.add_argument("--cache-dir", help="reuse the statistics of an identical earlier run (experiments)")
     train.set_defaults(run=command_train)
+
+    index = commands.add_parser("index", help="reference index of originals: add, remove, stats, query")
+    index.add_argument("action", choices=("add", "remove", "stats", "query"))
+    index.add_argument("targets", nargs="*", help="files for add/query, ids for remove")
+    index.add_argument("--index", help="SQLite path or redis:// URL (default: SPUN_DETECTOR_INDEX)")
+    index.set_defaults(run=command_index)
 
     serve = commands.add_parser("serve", help="run the HTTP service (gunicorn; --dev for Flask's server)")
     serve.add_argument("--host", default="127.0.0.1")

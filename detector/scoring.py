@@ -48,12 +48,14 @@ def check_text(text, max_chars: int) -> str:
 class Detector:
     """Spun-text detector built from a model artifact."""
 
-    def __init__(self, engine: AnalysisEngine, classifier, threshold: float, manifest: dict, settings: Settings):
+    def __init__(self, engine: AnalysisEngine, classifier, threshold: float, manifest: dict, settings: Settings,
+                 index=None):
         self.engine = engine
         self.classifier = classifier
         self.threshold = threshold
         self.manifest = manifest
         self.settings = settings
+        self.index = index  # optional ReferenceIndex: results then carry "matches"
 
     @property
     def version(self) -> str:
@@ -64,7 +66,12 @@ class Detector:
         settings = settings or Settings.from_env()
         manifest, arrays, classifier = read_artifact(path or settings.model_path)
         engine = build_engine(arrays, settings)
-        return cls(engine, classifier, float(manifest["threshold"]), manifest, settings)
+        index = None
+        if settings.index:
+            from detector.reference import open_index
+
+            index = open_index(settings.index)
+        return cls(engine, classifier, float(manifest["threshold"]), manifest, settings, index)
 
     def score(self, text, document_id: str | None = None, threshold: float | None = None,
               return_spans: bool = True) -> dict:
@@ -78,6 +85,8 @@ class Detector:
                   "num_words": sum(1 for t in tokens if t.is_word or t.is_number),
                   "language": language.language, "supported": language.supported,
                   "model_version": self.version}
+        if self.index is not None:
+            result["matches"] = [match.to_dict() for match in self.index.query(text)]
         if not language.supported:
             return {**result, "reason": language.reason}
         analysis = self.engine.analyze(text, tokens)

@@ -22,6 +22,7 @@ class Settings:
     max_document_chars: int = 2_000_000
     span_min_score: float = 0.5
     max_spans: int = 100
+    index: str = ""               # reference index: SQLite path or redis:// URL; empty means none
     # service
     api_keys: str = ""            # comma-separated bearer keys; empty means no authentication
     api_keys_file: str = ""       # file with one key a line, added to api_keys

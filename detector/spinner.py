@@ -44,6 +44,11 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+@lru_cache(maxsize=100_000)
+def _usable(options: tuple[str, ...]) -> list[str]:
+    return [o for o in options if all(_zipf(w) >= MIN_ZIPF for w in o.split())]
+
+
 class Spinner:
     """Replaces a share ``rate`` of content words with thesaurus synonyms chosen by ``policy``:
     ``uniform`` (any listed synonym), ``frequency`` (common synonyms preferred) or ``first``
@@ -86,7 +91,7 @@ class Spinner:
                 and not is_capitalized_name(tokens, k) and not token.text.isupper())
 
     def _choose(self, options: list[str]) -> str | None:
-        usable = [o for o in options if all(_zipf(w) >= MIN_ZIPF for w in o.split())]
+        usable = _usable(tuple(options))
         if not usable:
             return None
         if self.policy == "first":

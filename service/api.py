@@ -1,30 +1,21 @@
 """``/v1``: batch analysis and model information, behind optional bearer-key authentication."""
 from __future__ import annotations
 
-import hmac
 import json
 
 from flask import Blueprint, current_app, jsonify, request
 
 from detector.scoring import CATEGORY, DocumentError
+from service.auth import require_api_key
 from service.schemas import RequestError, document_problem, parse_analyze
 
 api = Blueprint("api", __name__, url_prefix="/v1")
 
 
-@api.before_request
-def require_key():
-    keys = current_app.extensions["api_keys"]
-    if not keys:
-        return None
-    header = request.headers.get("Authorization", "")
-    offered = header[7:].encode() if header.startswith("Bearer ") else b""
-    if not any(hmac.compare_digest(offered, key) for key in keys):
-        raise RequestError(401, "unauthorized", "a valid 'Authorization: Bearer <key>' header is required")
-    return None
+api.before_request(require_api_key)
 
 
-def _json_body():
+def json_body():
     if not request.is_json:
         raise RequestError(415, "unsupported_media_type", "send the body as application/json")
     try:
@@ -46,7 +37,7 @@ def _result(detector, document: dict, parsed) -> dict:
 
 @api.post("/analyze")
 def analyze():
-    parsed = parse_analyze(_json_body(), current_app.extensions["settings"].max_documents)
+    parsed = parse_analyze(json_body(), current_app.extensions["settings"].max_documents)
     detector = current_app.extensions["detector"]
     results, errors, seen = [], [], set()
     for document in parsed.documents:

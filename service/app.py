@@ -12,6 +12,7 @@ from service.api import api
 from service.metrics import Metrics
 from service.ops import ops
 from service.page import page
+from service.references import references
 from service.schemas import RequestError
 
 
@@ -23,7 +24,7 @@ def create_app(settings: Settings | None = None, detector: Detector | None = Non
     app.extensions["detector"] = detector or Detector.load(settings=settings)
     app.extensions["api_keys"] = [key.encode() for key in settings.keys()]
     app.extensions["metrics"] = Metrics()
-    for blueprint in (api, ops, page):
+    for blueprint in (api, references, ops, page):
         app.register_blueprint(blueprint)
     _register_errors(app)
     _register_timing(app)

@@ -11,6 +11,12 @@ SPAN = {"type": "object", "required": ["begin", "end", "text", "likely_original"
         "properties": {"begin": {"type": "integer"}, "end": {"type": "integer"}, "text": {"type": "string"},
                        "likely_original": {"type": "string"}, "score": {"type": "number"},
                        "kind": {"enum": ["synonym", "numeral", "function_word", "tortured_phrase"]}}}
+MATCH = {"type": "object", "required": ["source_id", "copy_score", "coverage", "substitution_rate", "substitutions"],
+         "properties": {"source_id": {"type": "string"}, "copy_score": {"type": "number"},
+                        "coverage": {"type": "number"}, "substitution_rate": {"type": "number"},
+                        "substitutions": {"type": "array", "items": {"type": "object", "required": [
+                            "original", "replacement", "source_begin", "source_end", "begin", "end"]}},
+                        "insertions": {"type": "array"}, "deletions": {"type": "array"}}}
 RESULT = {
     "type": "object",
     "required": ["id", "flagged", "categories", "category_scores", "thresholds", "spans", "signals",
@@ -22,7 +28,7 @@ RESULT = {
         "thresholds": {"type": "object", "properties": {"spun_text": {"type": "number"}}},
         "spans": {"type": "array", "items": SPAN}, "signals": {"type": "object"},
         "num_words": {"type": "integer"}, "language": {"type": "string"}, "supported": {"type": "boolean"},
-        "reason": {"type": "string"},
+        "reason": {"type": "string"}, "matches": {"type": "array", "items": MATCH},
     },
 }
 DOCUMENT_ERROR = {"type": "object", "required": ["id", "code", "message"],
@@ -49,6 +55,13 @@ MODELS_RESPONSE = {"type": "object", "required": ["models"], "properties": {"mod
     "type": "object", "required": ["name", "version", "thresholds", "metrics"],
     "properties": {"name": {"type": "string"}, "version": {"type": "string"}, "categories": {"type": "array"},
                    "thresholds": {"type": "object"}, "metrics": {"type": "object"}, "trained_at": {"type": "string"}}}}}}
+REFERENCES_REQUEST = {"type": "object", "required": ["documents"], "properties": {"documents": {
+    "type": "array", "minItems": 1, "items": {"type": "object", "required": ["id", "text"],
+                                              "properties": {"id": {"type": "string"}, "text": {"type": "string"}}}}}}
+REFERENCES_RESPONSE = {"type": "object", "required": ["added", "errors"],
+                       "properties": {"added": {"type": "integer"}, "errors": {"type": "array", "items": DOCUMENT_ERROR}}}
+INDEX_STATS = {"type": "object", "required": ["backend", "documents", "bytes"],
+               "properties": {"backend": {"type": "string"}, "documents": {"type": "integer"}, "bytes": {"type": "integer"}}}
 STATUS = {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"},
                                                                    "model_version": {"type": "string"}}}
 
@@ -82,6 +95,18 @@ def openapi_document() -> dict:
             "/v1/models": {"get": {"summary": "The loaded model", "security": secured,
                                    "responses": {"200": _json({"$ref": "#/components/schemas/ModelsResponse"}, "model"),
                                                  **_errors(401)}}},
+            "/v1/references": {"post": {
+                "summary": "Add originals to the reference index (idempotent by id)", "security": secured,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": REFERENCES_REQUEST}}},
+                "responses": {"200": _json(REFERENCES_RESPONSE, "added"), **_errors(400, 401, 404, 413, 415, 422)}}},
+            "/v1/references/{document_id}": {"delete": {
+                "summary": "Remove an original", "security": secured,
+                "parameters": [{"name": "document_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json({"type": "object", "properties": {"removed": {"type": "string"}}}, "removed"),
+                              **_errors(401, 404)}}},
+            "/v1/references/stats": {"get": {
+                "summary": "Size of the reference index", "security": secured,
+                "responses": {"200": _json(INDEX_STATS, "stats"), **_errors(401, 404)}}},
             "/healthz": {"get": {"summary": "Liveness", "responses": {
                 "200": _json({"$ref": "#/components/schemas/Status"}, "alive")}}},
             "/readyz": {"get": {"summary": "Readiness: the model is loaded", "responses": {

@@ -1,0 +1,89 @@
+"""The reference index: add originals, and for a query find the sources it was spun from,
+verified by fingerprint containment and explained by a word alignment."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from detector.reference.align import align
+from detector.reference.fingerprints import band_keys, containment, minhash, shingles
+from detector.reference.storage import ReferenceStorage, open_storage
+from detector.scoring import DocumentError, check_text
+
+MIN_CONTAINMENT = 0.5
+MIN_COVERAGE = 0.3
+MAX_REFERENCE_CHARS = 2_000_000
+
+
+@dataclass
+class Match:
+    source_id: str
+    copy_score: float
+    coverage: float
+    substitution_rate: float
+    substitutions: list[dict]
+    insertions: list[dict]
+    deletions: list[dict]
+
+    def to_dict(self) -> dict:
+        return {"source_id": self.source_id, "copy_score": self.copy_score, "coverage": self.coverage,
+                "substitution_rate": self.substitution_rate, "substitutions": self.substitutions,
+                "insertions": self.insertions, "deletions": self.deletions}
+
+
+class ReferenceIndex:
+    def __init__(self, storage: ReferenceStorage, max_chars: int = MAX_REFERENCE_CHARS):
+        self.storage = storage
+        self.max_chars = max_chars
+
+    def add_many(self, documents: list[tuple[str, str]]) -> list[dict]:
+        """Index (id, text) pairs in one atomic write; returns one error per rejected document."""
+        accepted, errors, seen = [], [], set()
+        for document_id, text in documents:
+            try:
+                if not isinstance(document_id, str) or not document_id:
+                    raise DocumentError("invalid_id", "'id' must be a non-empty string")
+                if document_id in seen:
+                    raise DocumentError("duplicate_id", f"id {document_id!r} appears more than once in this batch")
+                check_text(text, self.max_chars)
+            except DocumentError as exc:
+                errors.append({"id": document_id if isinstance(document_id, str) else None,
+                               "code": exc.code, "message": str(exc)})
+                continue
+            seen.add(document_id)
+            accepted.append((document_id, text, band_keys(minhash(shingles(text)))))
+        if accepted:
+            self.storage.add_many(accepted)
+        return errors
+
+    def add(self, document_id: str, text: str) -> None:
+        errors = self.add_many([(document_id, text)])
+        if errors:
+            raise DocumentError(errors[0]["code"], errors[0]["message"])
+
+    def remove(self, document_id: str) -> bool:
+        return self.storage.remove(document_id)
+
+    def stats(self) -> dict:
+        return self.storage.stats()
+
+    def query(self, text: str, limit: int = 3) -> list[Match]:
+        """Verified sources of ``text``, best copy first; empty when nothing matches."""
+        query_shingles = shingles(text)
+        if not query_shingles:
+            return []
+        matches = []
+        for source_id, _ in self.storage.candidates(band_keys(minhash(query_shingles))):
+            source = self.storage.text(source_id)
+            if source is None or containment(query_shingles, shingles(source)) < MIN_CONTAINMENT:
+                continue
+            alignment = align(text, source)
+            if alignment.coverage >= MIN_COVERAGE:
+                matches.append(Match(source_id, **alignment.to_dict()))
+        return sorted(matches, key=lambda m: -m.copy_score)[:limit]
+
+    def close(self) -> None:
+        self.storage.close()
+
+
+def open_index(location: str) -> ReferenceIndex:
+    return ReferenceIndex(open_storage(location))
