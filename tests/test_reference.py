@@ -1,0 +1,171 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from detector.cli import main
+from detector.reference import open_index
+from detector.reference.align import align
+from detector.reference.storage import RedisStorage
+from detector.reference.index import ReferenceIndex
+from detector.spinner import Spinner
+from detector.thesaurus import Thesaurus
+from tests.fixture_corpus import fixture_articles
+
+SOURCE = ("American and European officials may be staying away from the meeting, the news agency said on "
+          "Tuesday. The two leaders will attend the summit in Geneva.")
+QUERY = ("American and European officers could be staying away from the assembly, the information company said "
+         "on Tuesday. The 2 leaders will attend the summit in Geneva. This sentence was added.")
+REDIS_URL = os.environ.get("SPUN_DETECTOR_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def articles(count, seed=0):
+    return [(f"src-{seed}-{i}", text) for i, text in enumerate(fixture_articles(count, seed=seed))]
+
+
+def test_alignment_of_a_hand_written_pair():
+    result = align(QUERY, SOURCE)
+    pairs = [(s.original, s.replacement) for s in result.substitutions]
+    assert pairs == [("officials", "officers"), ("may", "could"), ("meeting", "assembly"),
+                     ("news", "information"), ("agency", "company"), ("two", "2")]
+    for s in result.substitutions:
+        assert SOURCE[s.source_begin:s.source_end] == s.original and QUERY[s.begin:s.end] == s.replacement
+    assert [QUERY[i["begin"]:i["end"]] for i in result.insertions] == ["This sentence was added."]
+    assert result.deletions == []
+    assert 0.7 < result.coverage < 1 and 0 < result.substitution_rate < 0.3
+
+
+def test_finds_the_source_of_spun_copies(tmp_path):
+    index = open_index(str(tmp_path / "index.db"))
+    originals = articles(40)
+    assert index.add_many(originals) == []
+    thesaurus = Thesaurus.load()
+    for rate in (0.1, 0.3, 0.5):
+        for source_id, text in originals[:10]:
+            spun = Spinner(thesaurus, rate=rate, seed=7).spin(text)
+            matches = index.query(spun.text)
+            assert matches and matches[0].source_id == source_id
+            truth = {(c.original_begin, c.begin) for c in spun.changes if c.kind == "synonym"}
+            found = {(s["source_begin"], s["begin"]) for s in matches[0].substitutions}
+            assert len(truth & found) >= 0.9 * len(truth)
+    assert index.query("A completely unrelated note about gardening, tomatoes and the spring weather.") == []
+
+
+def test_persistence_idempotence_delete_and_bad_input(tmp_path):
+    path = str(tmp_path / "index.db")
+    index = open_index(path)
+    originals = articles(5)
+    index.add_many(originals)
+    index.add_many(originals[:2])  # re-adding is idempotent
+    assert index.stats()["documents"] == 5
+    index.close()
+    index = open_index(path)  # a restart
+    assert index.stats()["documents"] == 5
+    assert index.query(originals[3][1])[0].source_id == originals[3][0]
+    assert index.remove(originals[3][0]) and not index.remove(originals[3][0])
+    assert all(m.source_id != originals[3][0] for m in index.query(originals[3][1]))
+    errors = index.add_many([("e", ""), ("d", "x y"), ("d", "again"), ("", "text"), ("huge", "word " * 600_000)])
+    assert [(e["id"], e["code"]) for e in errors] == [("e", "empty_text"), ("d", "duplicate_id"),
+                                                     ("", "invalid_id"), ("huge", "too_long")]
+    assert index.stats()["documents"] == 5
+
+
+CRASH_WRITER = """
+import sys
+from detector.reference import open_index
+from tests.test_reference import articles
+index = open_index(sys.argv[1])
+for batch in range(1000):
+    index.add_many(articles(5, seed=batch))
+    print(f"ACK {batch}", flush=True)
+"""
+
+
+def test_crash_during_batch_inserts_loses_no_acknowledged_document(tmp_path):
+    path = str(tmp_path / "index.db")
+    writer = subprocess.Popen([sys.executable, "-c", CRASH_WRITER, path], stdout=subprocess.PIPE, text=True,
+                              cwd=os.path.dirname(os.path.dirname(__file__)))
+    acked = []
+    for line in writer.stdout:
+        acked.append(int(line.split()[1]))
+        if len(acked) >= 8:
+            break
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait()
+    for line in writer.stdout:  # acknowledgements written before the kill
+        acked.append(int(line.split()[1]))
+    index = open_index(path)
+    assert index.storage.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    for batch in acked:
+        for document_id, text in articles(5, seed=batch):
+            assert index.storage.text(document_id) == text
+    assert index.stats()["documents"] >= 5 * len(acked)
+
+
+@pytest.fixture
+def redis_index():
+    try:
+        storage = RedisStorage(REDIS_URL, prefix=f"test{os.getpid()}")
+    except Exception as exc:  # noqa: BLE001 - any connection failure means no server here
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis server at {REDIS_URL}: {exc}")
+    yield ReferenceIndex(storage)
+    for key in storage.client.scan_iter(f"{storage.prefix}:*"):
+        storage.client.delete(key)
+
+
+def test_redis_backend(redis_index):
+    originals = articles(10, seed=3)
+    assert redis_index.add_many(originals) == []
+    redis_index.add_many(originals[:3])
+    assert redis_index.stats()["documents"] == 10
+    spun = Spinner(Thesaurus.load(), rate=0.3, seed=1).spin(originals[4][1])
+    assert redis_index.query(spun.text)[0].source_id == originals[4][0]
+    assert redis_index.remove(originals[4][0]) and redis_index.stats()["documents"] == 9
+    assert all(m.source_id != originals[4][0] for m in redis_index.query(spun.text))
+
+
+def test_index_command_line_and_score_with_matches(tmp_path, tiny_model, capsys):
+    sources = tmp_path / "sources.jsonl"
+    sources.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in articles(6)) + "\n{bad\n")
+    index = str(tmp_path / "cli.db")
+    assert main(["index", "add", str(sources), "--index", index]) == 0
+    assert "indexed 6, errors 1" in capsys.readouterr().err
+    assert main(["index", "stats", "--index", index]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 6
+    query = tmp_path / "query.txt"
+    query.write_text(Spinner(Thesaurus.load(), rate=0.2, seed=2).spin(articles(6)[2][1]).text)
+    assert main(["index", "query", str(query), "--index", index]) == 0
+    assert json.loads(capsys.readouterr().out)["matches"][0]["source_id"] == "src-0-2"
+    assert main(["score", str(query), "--index", index, "--model", str(tiny_model), "--tortured-phrases", "",
+                 "--quiet"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["matches"][0]["source_id"] == "src-0-2" and result["matches"][0]["substitutions"]
+    assert main(["index", "remove", "src-0-2", "--index", index]) == 0
+    assert "removed" in capsys.readouterr().out
+
+
+def test_reference_endpoints(tmp_path, tiny_model):
+    from detector.settings import Settings
+    from service.app import create_app
+
+    client = create_app(Settings(model_path=str(tiny_model), tortured_phrases="",
+                                 index=str(tmp_path / "http.db"))).test_client()
+    body = {"documents": [{"id": i, "text": t} for i, t in articles(4)] + [{"id": "bad", "text": ""}]}
+    response = client.post("/v1/references", json=body)
+    assert response.status_code == 200 and response.get_json()["added"] == 4
+    assert response.get_json()["errors"][0]["code"] == "empty_text"
+    assert client.post("/v1/references", json=body).get_json()["added"] == 4  # idempotent
+    assert client.get("/v1/references/stats").get_json()["documents"] == 4
+    spun = Spinner(Thesaurus.load(), rate=0.2, seed=5).spin(articles(4)[1][1]).text
+    result = client.post("/v1/analyze", json={"documents": [{"id": "q", "text": spun}]}).get_json()["results"][0]
+    assert result["matches"][0]["source_id"] == "src-0-1"
+    assert client.delete("/v1/references/src-0-1").status_code == 200
+    assert client.delete("/v1/references/src-0-1").status_code == 404
+    none = create_app(Settings(model_path=str(tiny_model), tortured_phrases="")).test_client()
+    assert none.get("/v1/references/stats").get_json()["error"]["code"] == "index_not_configured"
