@@ -1,5 +1,5 @@
 """Model artifact on disk: a folder with a manifest (version, checksums, training metadata and
-metrics), the statistics arrays (``.npz``, no pickles) and the fitted classifier.
+metrics), the statistics arrays (``.npz``, no pickles) and the fitted token and document models.
 
 Files are verified against the manifest's SHA-256 checksums before anything is loaded, and an
 artifact written for another format version is refused."""
@@ -12,10 +12,10 @@ from pathlib import Path
 import joblib
 import numpy as np
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 ARRAYS = "arrays.npz"
-CLASSIFIER = "classifier.joblib"
+MODELS = "models.joblib"  # {"token": token swap model, "document": document classifier}
 
 
 class ArtifactError(RuntimeError):
@@ -30,14 +30,14 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_artifact(folder: str | Path, arrays: dict[str, np.ndarray], classifier, manifest: dict) -> dict:
+def write_artifact(folder: str | Path, arrays: dict[str, np.ndarray], models: dict, manifest: dict) -> dict:
     """Write the artifact and return the manifest as written (with format version and checksums)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(folder / ARRAYS, **arrays)
-    joblib.dump(classifier, folder / CLASSIFIER, compress=3)
+    joblib.dump(models, folder / MODELS, compress=3)
     manifest = {**manifest, "format_version": FORMAT_VERSION,
-                "files": {name: sha256(folder / name) for name in (ARRAYS, CLASSIFIER)}}
+                "files": {name: sha256(folder / name) for name in (ARRAYS, MODELS)}}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
 
@@ -54,8 +54,8 @@ def read_manifest(folder: str | Path) -> dict:
     return manifest
 
 
-def read_artifact(folder: str | Path) -> tuple[dict, dict[str, np.ndarray], object]:
-    """Manifest, arrays and classifier of a verified artifact."""
+def read_artifact(folder: str | Path) -> tuple[dict, dict[str, np.ndarray], dict]:
+    """Manifest, arrays and fitted models of a verified artifact (checksums checked first)."""
     folder = Path(folder)
     manifest = read_manifest(folder)
     for name, expected in manifest["files"].items():
@@ -63,4 +63,4 @@ def read_artifact(folder: str | Path) -> tuple[dict, dict[str, np.ndarray], obje
             raise ArtifactError(f"model file {folder / name} is missing or does not match its checksum")
     with np.load(folder / ARRAYS, allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}
-    return manifest, arrays, joblib.load(folder / CLASSIFIER)
+    return manifest, arrays, joblib.load(folder / MODELS)

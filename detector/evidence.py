@@ -81,15 +81,16 @@ class SubstitutionRecognizer:
     """Scores synonym, numeral and function-word swaps with the n-gram statistics.
 
     For each word with candidate originals it compares how well the word and each candidate fit
-    the words on both sides; a small logistic model (``weights``), trained on spinner ground
-    truth, turns the comparison into the probability that the word replaced that candidate."""
+    the words on both sides; a token model (``token_model``, any estimator with
+    ``decision_function``), trained on spinner ground truth, turns the comparison into the
+    log-odds that the word replaced that candidate."""
 
     KIND_NAMES = ("synonym", "numeral", "function_word")
 
-    def __init__(self, stats: NgramStats, candidates: CandidateTable, weights: np.ndarray | None = None):
+    def __init__(self, stats: NgramStats, candidates: CandidateTable, token_model=None):
         self.stats = stats
         self.candidates = candidates
-        self.weights = weights
+        self.token_model = token_model
         self.kind_of_id = np.zeros(len(stats.vocabulary), dtype=np.int8)
         for word, i in stats.index.items():
             if word.isdigit():
@@ -115,7 +116,7 @@ class SubstitutionRecognizer:
 
     def analyze(self, tokens: list[Token], forms: list[str]) -> SubstitutionEvidence:
         pairs = self.pairs(tokens, forms)
-        logits = pairs.features @ self.weights[:-1] + self.weights[-1]
+        logits = self.token_model.decision_function(pairs.features) if len(pairs.rows) else np.zeros(0)
         best_logit, best = _best_per_row(pairs.rows, logits, pairs.candidates, len(pairs.positions))
         return SubstitutionEvidence(pairs.positions, best, best_logit, pairs.kinds)
 

@@ -74,7 +74,7 @@ swapped words. Artifact format {manifest['format_version']}; code version {manif
 - Other corpora: {', '.join(training['corpora']) or '-'}
 - Hard negatives: {training['paraphrases'] or '-'} (human paraphrases joined into paragraphs)
 - Modern clean validation text: {', '.join(training['translations']) or '-'} (human reference translations)
-- Spinner: policy `{training['spinner_policy']}`, rates {training['spin_rates'][0]:.0%}-{training['spin_rates'][1]:.0%} of content words.
+- Spinner: policies {', '.join(f'`{p}`' for p in training['spinner_policies'])}, rates {training['spin_rates'][0]:.0%}-{training['spin_rates'][1]:.0%} of content words.
 - Documents: {json.dumps(training['documents'])}
 - Threshold: {manifest['threshold']:.4f}, chosen for a false-positive rate of at most 0.5% on clean validation text.
 

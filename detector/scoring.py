@@ -64,14 +64,14 @@ class Detector:
     @classmethod
     def load(cls, path: str | Path | None = None, settings: Settings | None = None) -> "Detector":
         settings = settings or Settings.from_env()
-        manifest, arrays, classifier = read_artifact(path or settings.model_path)
-        engine = build_engine(arrays, settings)
+        manifest, arrays, models = read_artifact(path or settings.model_path)
+        engine = build_engine(arrays, models["token"], settings)
         index = None
         if settings.index:
             from detector.reference import open_index
 
             index = open_index(settings.index)
-        return cls(engine, classifier, float(manifest["threshold"]), manifest, settings, index)
+        return cls(engine, models["document"], float(manifest["threshold"]), manifest, settings, index)
 
     def score(self, text, document_id: str | None = None, threshold: float | None = None,
               return_spans: bool = True) -> dict:
@@ -106,8 +106,8 @@ class Detector:
         return 1.0 - (1.0 - probability) * (1.0 - TORTURED_PHRASE_EVIDENCE) ** matches
 
 
-def build_engine(arrays: dict[str, np.ndarray], settings: Settings) -> AnalysisEngine:
+def build_engine(arrays: dict[str, np.ndarray], token_model, settings: Settings) -> AnalysisEngine:
     stats = NgramStats.from_arrays(arrays)
-    substitutions = SubstitutionRecognizer(stats, CandidateTable.from_arrays(arrays), arrays.get("token_weights"))
+    substitutions = SubstitutionRecognizer(stats, CandidateTable.from_arrays(arrays), token_model)
     tortured = TorturedPhraseRecognizer.from_csv(settings.tortured_phrases) if settings.tortured_phrases else None
     return AnalysisEngine(substitutions, tortured, settings.span_min_score)

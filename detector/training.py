@@ -31,7 +31,7 @@ from detector.scoring import Detector, build_engine
 from detector.settings import Settings
 from detector.spinner import Spinner
 from detector.thesaurus import CandidateTable, Thesaurus
-from detector.token_model import fit_token_weights, pair_examples
+from detector.token_model import fit_token_model, pair_examples
 
 MIN_CANDIDATE_COUNT = 20
 MIN_ARTICLE_WORDS = 50
@@ -51,6 +51,7 @@ class TrainingConfig:
     max_rate: float = 0.5
     token_model_articles: int = 1000
     max_candidates: int = 12
+    policies: tuple[str, ...] = ("uniform", "first")  # "frequency" stays unseen, for evaluation
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
@@ -128,7 +129,8 @@ def spun_pairs(articles: list[Article], config: TrainingConfig, thesaurus: Thesa
     rng = random.Random(seed)
     for article in articles:
         rate = rng.uniform(config.min_rate, config.max_rate)
-        yield article, Spinner(thesaurus, rate=rate, policy="uniform", seed=rng.randrange(1 << 30)).spin(article.text)
+        policy = rng.choice(config.policies)
+        yield article, Spinner(thesaurus, rate=rate, policy=policy, seed=rng.randrange(1 << 30)).spin(article.text)
 
 
 def labelled(articles: list[Article], config: TrainingConfig, thesaurus: Thesaurus, seed: int):
@@ -148,14 +150,14 @@ def choose_threshold(clean_scores: np.ndarray) -> float:
     return float(max(0.5, np.quantile(clean_scores, 1 - MAX_FALSE_POSITIVE_RATE) + 1e-6))
 
 
-def train_token_weights(engine: AnalysisEngine, articles: list[Article], config: TrainingConfig,
-                        thesaurus: Thesaurus) -> np.ndarray:
+def train_token_model(engine: AnalysisEngine, articles: list[Article], config: TrainingConfig,
+                      thesaurus: Thesaurus):
     examples = [pair_examples(engine.substitutions, spun)
                 for _, spun in tqdm(spun_pairs(articles, config, thesaurus, config.seed + 7),
                                     total=len(articles), desc="token model", mininterval=5)]
     features = np.vstack([f for f, _ in examples])
     labels = np.concatenate([l for _, l in examples])
-    return fit_token_weights(features, labels, config.seed)
+    return fit_token_model(features, labels, config.seed)
 
 
 def train(config: TrainingConfig) -> Path:
@@ -174,8 +176,8 @@ def train(config: TrainingConfig) -> Path:
 
     token_count = min(config.token_model_articles, len(pools.train) // 3)
     token_articles = pools.train[:token_count]
-    arrays["token_weights"] = train_token_weights(build_engine(arrays, settings), token_articles, config, thesaurus)
-    engine = build_engine(arrays, settings)
+    token_model = train_token_model(build_engine(arrays, None, settings), token_articles, config, thesaurus)
+    engine = build_engine(arrays, token_model, settings)
 
     train_texts, train_labels = labelled(pools.train[token_count:], config, thesaurus, config.seed)
     if config.paraphrases:
@@ -204,7 +206,7 @@ def train(config: TrainingConfig) -> Path:
         "training": {
             "command": config.command, "seed": config.seed, "news": config.news, "corpora": config.corpora,
             "paraphrases": config.paraphrases, "translations": config.translations,
-            "spin_rates": [config.min_rate, config.max_rate], "spinner_policy": "uniform",
+            "spin_rates": [config.min_rate, config.max_rate], "spinner_policies": list(config.policies),
             "documents": {"token_model": len(token_articles), "classifier": len(train_texts),
                           "validation": len(validation_texts), "test_pool": len(pools.test)},
             "statistics": {"vocabulary": len(stats.vocabulary), "tokens": int(stats.total),
@@ -214,12 +216,13 @@ def train(config: TrainingConfig) -> Path:
         },
     }
     folder = Path(config.output)
-    write_artifact(folder, arrays, classifier, manifest)
+    models = {"token": token_model, "document": classifier}
+    write_artifact(folder, arrays, models, manifest)
     detector = Detector.load(folder, settings)
     test = spin_benchmark(detector, pools.test, thesaurus, seed=config.seed + 1000)
     manifest["metrics"]["test"] = test.metrics
     manifest["training"]["seconds"] = round(time.time() - started, 1)
-    manifest = write_artifact(folder, arrays, classifier, manifest)
+    manifest = write_artifact(folder, arrays, models, manifest)
     write_model_card(folder, manifest, test.scores, test.labels, test.subsets)
     return folder
 

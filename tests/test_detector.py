@@ -100,7 +100,7 @@ def test_artifact_version_is_checked(tiny_model, tmp_path):
 def test_tampered_artifact_is_refused(tiny_model, tmp_path):
     copy = tmp_path / "model"
     shutil.copytree(tiny_model, copy)
-    with open(copy / "classifier.joblib", "ab") as handle:
+    with open(copy / "models.joblib", "ab") as handle:
         handle.write(b"tampered")
     with pytest.raises(ArtifactError, match="checksum"):
         Detector.load(copy, Settings(tortured_phrases=""))
