@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
+from tqdm import tqdm
 
 from detector.corpora import Article
 from detector.spinner import Spinner
@@ -75,7 +76,7 @@ def spin_benchmark(detector, articles: list[Article], thesaurus: Thesaurus, seed
     for policy in BENCHMARK_POLICIES:
         for rate in BENCHMARK_RATES:
             spun_scores = []
-            for article in articles:
+            for article in tqdm(articles, desc=f"test {policy} {rate:.0%}", mininterval=5):
                 spun = Spinner(thesaurus, rate=rate, policy=policy, seed=rng.randrange(1 << 30)).spin(article.text)
                 result = detector.score(spun.text)
                 spun_scores.append(result["category_scores"]["spun_text"])
