@@ -19,6 +19,7 @@ MAX_VOCABULARY = (1 << ID_BITS) - 1
 UNKNOWN = 0
 BOUNDARY = "<s>"
 TABLES = ("bigram", "trigram", "skip")
+PRIOR_SHARE = 0.1  # weight of the prior frequencies, as a share of the corpus size
 
 
 def bigram_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -69,12 +70,18 @@ class CountTable:
 class NgramStats:
     """Word statistics of clean English used to judge how well a word fits its context."""
 
-    def __init__(self, vocabulary: list[str], unigram: np.ndarray, tables: dict[str, CountTable]):
+    def __init__(self, vocabulary: list[str], unigram: np.ndarray, tables: dict[str, CountTable],
+                 prior: np.ndarray | None = None):
         self.vocabulary = vocabulary
         self.index = {word: i for i, word in enumerate(vocabulary)}
         self.unigram = unigram.astype(np.float64)
         self.total = float(self.unigram.sum())
         self.tables = tables
+        self.prior = np.zeros(len(vocabulary)) if prior is None else prior.astype(np.float64)
+        # Word probabilities: corpus counts smoothed towards general English frequencies (the prior),
+        # which is all there is for thesaurus words the corpora lack.
+        weight = self.total * PRIOR_SHARE
+        self.word_probability = (self.unigram + weight * self.prior) / (self.total + weight)
 
     def ids(self, forms: Iterable[str]) -> np.ndarray:
         get = self.index.get
@@ -84,12 +91,18 @@ class NgramStats:
         return self.tables[table].lookup(keys)
 
     def probability(self, ids: np.ndarray) -> np.ndarray:
-        return self.unigram[ids] / self.total
+        return self.word_probability[ids]
+
+    def with_prior(self, frequency) -> "NgramStats":
+        """The same statistics with a prior frequency per word (e.g. ``wordfreq.word_frequency``)."""
+        prior = np.array([0.0] + [frequency(word) for word in self.vocabulary[1:]])
+        return NgramStats(self.vocabulary, self.unigram, self.tables, prior)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         arrays = {
             "vocabulary": np.frombuffer("\n".join(self.vocabulary).encode("utf-8"), dtype=np.uint8),
             "unigram": self.unigram.astype(np.uint32),
+            "prior": self.prior.astype(np.float32),
         }
         for name, table in self.tables.items():
             arrays[f"{name}_key_deltas"] = np.diff(table.keys, prepend=np.uint64(0))
@@ -103,7 +116,7 @@ class NgramStats:
             name: CountTable(np.cumsum(arrays[f"{name}_key_deltas"], dtype=np.uint64), arrays[f"{name}_counts"])
             for name in TABLES
         }
-        return cls(vocabulary, arrays["unigram"], tables)
+        return cls(vocabulary, arrays["unigram"], tables, arrays.get("prior"))
 
     @classmethod
     def build(cls, texts: Iterable[str], min_word_count: int = 3, min_ngram_count: int = 2,
@@ -145,6 +158,7 @@ class _Builder:
     def finish(self, min_word_count: int, min_ngram_count: int, extra_words: set[str]) -> NgramStats:
         kept = [w for w, n in self.word_counts.items() if (n >= min_word_count or w in extra_words) and w != BOUNDARY]
         kept.sort(key=lambda w: -self.word_counts[w])
+        kept += sorted(extra_words - set(self.word_counts))  # never seen: known only through the prior
         vocabulary = ["<unk>"] + kept[: MAX_VOCABULARY - 1]
         final_id = {word: i for i, word in enumerate(vocabulary)}
         unigram = np.array([0] + [self.word_counts[w] for w in vocabulary[1:]], dtype=np.uint32)

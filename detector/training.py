@@ -10,6 +10,7 @@ import platform
 import random
 import sys
 import time
+from functools import partial
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from tqdm import tqdm
+from wordfreq import word_frequency
 
 from detector import __version__
 from detector.artifact import write_artifact
@@ -34,6 +36,7 @@ from detector.thesaurus import CandidateTable, Thesaurus
 from detector.token_model import fit_token_model, pair_examples
 
 MIN_CANDIDATE_COUNT = 20
+MIN_PRIOR_FREQUENCY = 1e-8  # wordfreq frequency (zipf 1) for a thesaurus word to get a vocabulary id
 MIN_ARTICLE_WORDS = 50
 MAX_FALSE_POSITIVE_RATE = 0.005  # on validation; the product promises at most 1% on new text
 CLASSIFIER_SPLITS = ("train", "validation", "test")
@@ -89,22 +92,30 @@ def statistics_texts(config: TrainingConfig, pools: Pools):
             pools.add(split, article)
 
 
-def statistics(config: TrainingConfig, pools: Pools) -> NgramStats:
-    """Count the statistics, or reuse the counts of an identical earlier run from ``cache_dir``."""
+def statistics(config: TrainingConfig, pools: Pools, extra_words: set[str]) -> NgramStats:
+    """Count the statistics, or reuse the counts of an identical earlier run from ``cache_dir``.
+    ``extra_words`` keep an id however rarely the corpora use them."""
     texts = tqdm(statistics_texts(config, pools), desc="statistics", unit=" docs", mininterval=5)
     if not config.cache_dir:
-        return NgramStats.build(texts, min_word_count=config.min_word_count)
-    recipe = json.dumps([config.news, config.corpora, config.min_word_count, list(NEWS_SPLITS), list(CORPUS_SPLITS)])
+        return NgramStats.build(texts, min_word_count=config.min_word_count, extra_words=extra_words)
+    recipe = json.dumps([config.news, config.corpora, config.min_word_count, list(NEWS_SPLITS), list(CORPUS_SPLITS),
+                         len(extra_words)])
     path = Path(config.cache_dir) / f"statistics-{hashlib.sha1(recipe.encode()).hexdigest()[:12]}.npz"
     if path.exists():
         for _ in texts:  # still fills the pools
             pass
         with np.load(path) as data:
             return NgramStats.from_arrays({key: data[key] for key in data.files})
-    stats = NgramStats.build(texts, min_word_count=config.min_word_count)
+    stats = NgramStats.build(texts, min_word_count=config.min_word_count, extra_words=extra_words)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, **stats.to_arrays())
     return stats
+
+
+def thesaurus_words(thesaurus: Thesaurus) -> set[str]:
+    """Single words of the thesaurus that general English uses: a spinner's possible output."""
+    words = set(thesaurus.synonyms) | {w for entries in thesaurus.synonyms.values() for w in entries}
+    return {w for w in words if word_frequency(w, "en") >= MIN_PRIOR_FREQUENCY}
 
 
 def build_candidates(stats: NgramStats, thesaurus: Thesaurus, max_candidates: int) -> CandidateTable:
@@ -165,7 +176,7 @@ def train(config: TrainingConfig) -> Path:
     settings = Settings.from_env()
     thesaurus = Thesaurus.load()
     pools = Pools()
-    stats = statistics(config, pools)
+    stats = statistics(config, pools, thesaurus_words(thesaurus)).with_prior(partial(word_frequency, lang="en"))
     candidates = build_candidates(stats, thesaurus, config.max_candidates)
     arrays = {**stats.to_arrays(), **candidates.to_arrays()}
     rng = random.Random(config.seed)

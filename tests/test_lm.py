@@ -32,3 +32,13 @@ def test_unknown_words_have_no_counts():
     stats = NgramStats.build(["a b c"], min_word_count=1, min_ngram_count=1)
     assert stats.ids(["zzz"])[0] == 0
     assert counts(stats, "zzz", "a") == 0
+
+
+def test_extra_words_and_prior_cover_words_the_corpus_lacks():
+    stats = NgramStats.build(["the cat sat"], min_word_count=1, min_ngram_count=1, extra_words={"feline"})
+    assert "feline" in stats.index and stats.unigram[stats.index["feline"]] == 0
+    assert stats.probability(stats.ids(["feline"]))[0] == 0
+    with_prior = stats.with_prior(lambda word: {"feline": 1e-5, "cat": 1e-4}.get(word, 0.0))
+    assert with_prior.probability(with_prior.ids(["feline"]))[0] > 0
+    again = NgramStats.from_arrays({k: np.array(v) for k, v in with_prior.to_arrays().items()})
+    assert np.allclose(again.probability(again.ids(["feline", "cat"])), with_prior.probability(with_prior.ids(["feline", "cat"])))
