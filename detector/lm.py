@@ -80,7 +80,7 @@ class NgramStats:
         self.prior = np.zeros(len(vocabulary)) if prior is None else prior.astype(np.float64)
         # Word probabilities: corpus counts smoothed towards general English frequencies (the prior),
         # which is all there is for thesaurus words the corpora lack.
-        weight = self.total * PRIOR_SHARE
+        weight = self.total * PRIOR_SHARE if prior is not None else 0.0
         self.word_probability = (self.unigram + weight * self.prior) / (self.total + weight)
 
     def ids(self, forms: Iterable[str]) -> np.ndarray:
