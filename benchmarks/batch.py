@@ -1,0 +1,80 @@
+"""Batch-scoring benchmark: documents/s on 20,000 articles for 1 and 2 local processes and for a
+Dask LocalCluster with 1 and 2 workers; scaling efficiency and peak memory per worker.
+
+    python benchmarks/batch.py --data ../shared/data [--documents 20000]
+
+Each configuration runs the real command line (``spun-detector score``) in a fresh process."""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from detector.corpora import read_articles
+
+SHARDS = 8
+
+
+def write_shards(data: Path, documents: int, folder: Path) -> list[str]:
+    """``documents`` news articles (repeated if needed) in JSONL shards."""
+    articles = [a for name in ("bbc.jsonl", "reuters_train.jsonl") for a in read_articles(data / "news" / name)]
+    paths = [folder / f"shard-{n}.jsonl" for n in range(SHARDS)]
+    handles = [open(p, "w") for p in paths]
+    for i in range(documents):
+        article = articles[i % len(articles)]
+        handles[i % SHARDS].write(json.dumps({"id": f"{article.id}#{i}", "text": article.text}) + "\n")
+    for handle in handles:
+        handle.close()
+    return [str(p) for p in paths]
+
+
+def run(arguments: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of the largest child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "detector.cli", "score", *arguments, "--quiet"], check=True,
+                   stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", default="../shared/data")
+    parser.add_argument("--documents", type=int, default=20_000)
+    parser.add_argument("--output", default="benchmarks/results/batch.json")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp())
+    shards = write_shards(Path(args.data), args.documents, folder)
+    words = sum(len(json.loads(line)["text"].split()) for path in shards for line in open(path))
+    report = {"documents": args.documents, "words": words, "runs": {}}
+    configurations = {
+        "local, 1 process": [*shards, "-o", str(folder / "local1.jsonl"), "--jobs", "1"],
+        "local, 2 processes": [*shards, "-o", str(folder / "local2.jsonl"), "--jobs", "2"],
+        "dask LocalCluster, 1 worker": [*shards, "-o", str(folder / "dask1"), "--engine", "dask", "--workers", "1"],
+        "dask LocalCluster, 2 workers": [*shards, "-o", str(folder / "dask2"), "--engine", "dask", "--workers", "2"],
+    }
+    for name, arguments in configurations.items():
+        seconds, peak = run(arguments)
+        report["runs"][name] = {"seconds": round(seconds, 1), "documents_per_second": round(args.documents / seconds, 1),
+                                "peak_rss_mb_largest_process": round(peak)}
+        print(name, report["runs"][name], flush=True)
+    runs = report["runs"]
+    report["scaling_efficiency_local"] = round(
+        runs["local, 2 processes"]["documents_per_second"] / (2 * runs["local, 1 process"]["documents_per_second"]), 3)
+    report["scaling_efficiency_dask"] = round(
+        runs["dask LocalCluster, 2 workers"]["documents_per_second"]
+        / (2 * runs["dask LocalCluster, 1 worker"]["documents_per_second"]), 3)
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
