@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,15 +32,19 @@ def write_shards(data: Path, documents: int, folder: Path) -> list[str]:
     return [str(p) for p in paths]
 
 
+MEASURE = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
 def run(arguments: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of the largest child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds, and peak resident memory (MB) of the largest process the run started."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "detector.cli", "score", *arguments, "--quiet"], check=True,
-                   stderr=subprocess.DEVNULL)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    output = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, "-m", "detector.cli", "score",
+                             *arguments, "--quiet"], check=True, capture_output=True, text=True).stdout
+    return time.perf_counter() - started, int(output.split()[-1]) / 1024
 
 
 def main() -> None:
