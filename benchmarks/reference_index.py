@@ -40,6 +40,13 @@ def plain_minhash(text: str) -> MinHash:
     return signature
 
 
+def found_first(matches, source_id):
+    """The true source's match when it ranks first. The corpora hold exact and near duplicates
+    (317 repeated texts), so a source tied with the top copy score also ranks first."""
+    top = matches[0].copy_score if matches else None
+    return next((m for m in matches if m.source_id == source_id and m.copy_score == top), None)
+
+
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -95,10 +102,11 @@ def main() -> None:
         for article in tqdm(sample, desc=f"queries {rate:.0%}"):
             spun = Spinner(thesaurus, rate=rate, seed=rng.randrange(1 << 30)).spin(article.text)
             matches = index.query(spun.text)
-            ours += bool(matches) and matches[0].source_id == article.id
+            first = found_first(matches, article.id)
+            ours += first is not None
             plain += article.id in baseline.query(plain_minhash(spun.text))
-            if matches and matches[0].source_id == article.id:
-                correct, reported, found = pair_scores(spun.changes, matches[0].substitutions)
+            if first is not None:
+                correct, reported, found = pair_scores(spun.changes, first.substitutions)
                 pairs = [pairs[0] + correct, pairs[1] + reported, pairs[2] + found, pairs[3] + len(spun.changes)]
         retrieval[f"{rate:.0%}"] = {"immutable_minhash_top1": ours / len(sample), "word5_minhash_lsh": plain / len(sample)}
     report["retrieval"] = retrieval

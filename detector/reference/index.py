@@ -72,9 +72,9 @@ class ReferenceIndex:
         if not query_shingles:
             return []
         matches = []
-        for source_id, _ in self.storage.candidates(band_keys(minhash(query_shingles))):
-            source = self.storage.text(source_id)
-            if source is None or containment(query_shingles, shingles(source)) < MIN_CONTAINMENT:
+        candidates = [source_id for source_id, _ in self.storage.candidates(band_keys(minhash(query_shingles)))]
+        for source_id, source in self.storage.texts(candidates).items():
+            if containment(query_shingles, shingles(source)) < MIN_CONTAINMENT:
                 continue
             alignment = align(text, source)
             if alignment.coverage >= MIN_COVERAGE:

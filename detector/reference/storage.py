@@ -23,7 +23,11 @@ class ReferenceStorage(ABC):
         """Delete a document; False when it was not there."""
 
     @abstractmethod
-    def text(self, document_id: str) -> str | None: ...
+    def texts(self, document_ids: list[str]) -> dict[str, str]:
+        """Texts of the given ids that are stored, in one round trip."""
+
+    def text(self, document_id: str) -> str | None:
+        return self.texts([document_id]).get(document_id)
 
     @abstractmethod
     def candidates(self, keys: list[bytes], limit: int = MAX_CANDIDATES) -> list[tuple[str, int]]:
@@ -75,10 +79,12 @@ class SQLiteStorage(ReferenceStorage):
             cursor.execute("COMMIT")
             return removed > 0
 
-    def text(self, document_id):
+    def texts(self, document_ids):
+        marks = ",".join("?" * len(document_ids))
         with self.lock:
-            row = self.connection.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
-        return row[0] if row else None
+            rows = self.connection.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})",
+                                           document_ids).fetchall()
+        return dict(rows)
 
     def candidates(self, keys, limit=MAX_CANDIDATES):
         marks = ",".join("?" * len(keys))
@@ -133,9 +139,11 @@ class RedisStorage(ReferenceStorage):
             pipe.hdel(f"{self.prefix}:documents", document_id)
             return bool(pipe.execute()[-1])
 
-    def text(self, document_id):
-        value = self.client.hget(f"{self.prefix}:documents", document_id)
-        return value.decode("utf-8") if value is not None else None
+    def texts(self, document_ids):
+        if not document_ids:
+            return {}
+        values = self.client.hmget(f"{self.prefix}:documents", document_ids)
+        return {i: v.decode("utf-8") for i, v in zip(document_ids, values) if v is not None}
 
     def candidates(self, keys, limit=MAX_CANDIDATES):
         with self.client.pipeline(transaction=False) as pipe:
