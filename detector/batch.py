@@ -79,14 +79,14 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-_worker_detectors: dict[str, Detector] = {}
+_worker_detectors: dict[Settings, Detector] = {}
 
 
 def _worker_detector(settings: Settings) -> Detector:
-    """One detector per process and model, loaded on first use."""
-    if settings.model_path not in _worker_detectors:
-        _worker_detectors[settings.model_path] = Detector.load(settings=settings)
-    return _worker_detectors[settings.model_path]
+    """One detector per process and settings, loaded on first use."""
+    if settings not in _worker_detectors:
+        _worker_detectors[settings] = Detector.load(settings=settings)
+    return _worker_detectors[settings]
 
 
 def _score_in_worker(args: tuple[Settings, Document]) -> dict:
