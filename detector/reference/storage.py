@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from pathlib import Path
 
-MAX_CANDIDATES = 20
+MAX_CANDIDATES = 8  # verified by text: the true source shares the most bands, duplicates tie with it
 
 
 class ReferenceStorage(ABC):
