@@ -42,8 +42,8 @@ class AnalysisEngine:
         evidence = self.substitutions.analyze(tokens, forms)
         spans = self.substitutions.spans(tokens, evidence, self.span_min_score)
         tortured = self.tortured.spans(text, tokens, forms) if self.tortured else []
-        words = [t for t in tokens if t.is_word or t.is_number]
-        content = max(1, sum(1 for t in words if t.text.lower() not in STOPWORDS))
+        word_forms = [form for t, form in zip(tokens, forms) if t.text[0].isalnum()]
+        content = max(1, sum(1 for form in word_forms if form not in STOPWORDS))
         probability = evidence.probability
         signals = {
             "scored_words": int(len(probability)),
@@ -54,10 +54,10 @@ class AnalysisEngine:
             **{f"swaps_over_{level:g}": int(np.sum(probability > level)) for level in PROBABILITY_LEVELS},
         }
         index = self.substitutions.stats.index
-        unknown = sum(1 for t, form in zip(tokens, forms) if (t.is_word or t.is_number) and form not in index)
-        features = self._features(len(words), content, unknown, evidence.logit, signals)
+        unknown = sum(1 for form in word_forms if form not in index)
+        features = self._features(len(word_forms), content, unknown, evidence.logit, signals)
         spans = sorted(spans + tortured, key=lambda s: -s.score)
-        return Analysis(tokens, len(words), features, spans, signals)
+        return Analysis(tokens, len(word_forms), features, spans, signals)
 
     @staticmethod
     def _features(num_words: int, content: int, unknown: int, logit: np.ndarray, signals: dict) -> np.ndarray:

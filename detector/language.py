@@ -1,6 +1,7 @@
 """A small language check: scores are only meaningful for English text."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 # The most frequent function words of a few languages; English prose has 30-50% of its words here.
@@ -33,8 +34,8 @@ def detect_language(words: list[str]) -> LanguageGuess:
     latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f") / max(1, len(letters))
     if latin < MIN_LATIN_SHARE:
         return LanguageGuess("und", False, "text is mostly in a non-Latin script; only English is supported")
-    lower = [w.lower() for w in words]
-    shares = {lang: sum(w in vocab for w in lower) / len(lower) for lang, vocab in FUNCTION_WORDS.items()}
+    counts = Counter(w.lower() for w in words)
+    shares = {lang: sum(counts[w] for w in vocab) / len(words) for lang, vocab in FUNCTION_WORDS.items()}
     best = max(shares, key=shares.get)
     if best == "en" and shares["en"] >= MIN_ENGLISH_SHARE:
         return LanguageGuess("en", True)

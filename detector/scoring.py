@@ -10,6 +10,7 @@ import numpy as np
 from detector.artifact import read_artifact
 from detector.evidence import SubstitutionRecognizer, TorturedPhraseRecognizer
 from detector.features import FEATURE_NAMES, AnalysisEngine
+from detector.forest import CompiledForest
 from detector.language import detect_language
 from detector.lm import NgramStats
 from detector.settings import Settings
@@ -71,18 +72,19 @@ class Detector:
             from detector.reference import open_index
 
             index = open_index(settings.index)
-        return cls(engine, models["document"], float(manifest["threshold"]), manifest, settings, index)
+        classifier = CompiledForest(models["document"])
+        return cls(engine, classifier, float(manifest["threshold"]), manifest, settings, index)
 
     def score(self, text, document_id: str | None = None, threshold: float | None = None,
               return_spans: bool = True) -> dict:
         text = check_text(text, self.settings.max_document_chars)
         threshold = self.threshold if threshold is None else threshold
         tokens = tokenize(text)
-        words = [t.text for t in tokens if t.is_word]
+        words = [t.text for t in tokens if t.text[0].isalpha()]
         language = detect_language(words[:2000])
         result = {"id": document_id, "flagged": False, "category_scores": {CATEGORY: None},
                   "threshold": threshold, "spans": [], "signals": {},
-                  "num_words": sum(1 for t in tokens if t.is_word or t.is_number),
+                  "num_words": sum(1 for t in tokens if t.text[0].isalnum()),
                   "language": language.language, "supported": language.supported,
                   "model_version": self.version}
         if self.index is not None:

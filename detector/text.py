@@ -91,10 +91,6 @@ def is_capitalized_name(tokens: list[Token], index: int) -> bool:
     return index > 0 and tokens[index - 1].sentence == token.sentence and tokens[index - 1].text not in "\"'(:"
 
 
-def count_words(tokens: list[Token]) -> int:
-    return sum(1 for token in tokens if token.is_word or token.is_number)
-
-
 def sentence_starts(tokens: list[Token]) -> np.ndarray:
     """Boolean mask of tokens that open a sentence."""
     sentences = np.fromiter((token.sentence for token in tokens), dtype=np.int64, count=len(tokens))

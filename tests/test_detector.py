@@ -124,3 +124,15 @@ def test_tortured_phrases_are_matched(tiny_model, tmp_path):
     spans = [s for s in detector.score(text)["spans"] if s["kind"] == "tortured_phrase"]
     assert [(s["text"], s["likely_original"]) for s in spans] == [("counterfeit consciousness", "artificial intelligence")]
     assert text[spans[0]["begin"]:spans[0]["end"]] == "counterfeit consciousness"
+
+
+def test_compiled_forest_matches_scikit_learn(tiny_model):
+    import numpy as np
+
+    from detector.artifact import read_artifact
+    from detector.forest import CompiledForest
+
+    _, _, models = read_artifact(tiny_model)
+    classifier = models["document"]
+    rows = np.random.RandomState(0).rand(200, classifier.n_features_in_) * 3
+    assert np.allclose(CompiledForest(classifier).predict_proba(rows), classifier.predict_proba(rows), atol=1e-12)
