@@ -138,3 +138,36 @@ def test_text_is_not_logged(tiny_model, caplog):
     with caplog.at_level("DEBUG"):
         analyze(client, {"documents": [{"id": "s", "text": secret}]})
     assert "confidential" not in caplog.text
+
+
+def test_gunicorn_serves_the_app(tiny_model):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "SPUN_DETECTOR_MODEL_PATH": str(tiny_model), "SPUN_DETECTOR_TORTURED_PHRASES": ""}
+    server = subprocess.Popen([sys.executable, "-m", "detector.cli", "serve", "--port", str(port), "--workers", "2"],
+                              env=env, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+                    assert json.loads(response.read())["status"] == "ready"
+                    break
+            except OSError:
+                assert time.time() < deadline, "gunicorn did not become ready"
+                time.sleep(0.3)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/analyze", headers={"Content-Type": "application/json"},
+                                         data=json.dumps({"documents": [{"id": "g", "text": SPUN}]}).encode())
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.loads(response.read())["results"][0]["spans"][0]["likely_original"] == "officials"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
