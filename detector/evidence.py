@@ -228,3 +228,41 @@ class TorturedPhraseRecognizer:
                               TORTURED_PHRASE_SCORE, "tortured_phrase"))
             next_free = k + len(match)
         return found
+
+
+CONTRACTIONS = {
+    "don't": "do not", "doesn't": "does not", "didn't": "did not", "can't": "cannot", "won't": "will not",
+    "isn't": "is not", "aren't": "are not", "wasn't": "was not", "weren't": "were not", "hasn't": "has not",
+    "haven't": "have not", "hadn't": "had not", "couldn't": "could not", "wouldn't": "would not",
+    "shouldn't": "should not", "it's": "it is", "that's": "that is", "we're": "we are", "they're": "they are",
+    "you're": "you are", "i'm": "i am", "we've": "we have", "they've": "they have", "i've": "i have",
+    "let's": "let us", "there's": "there is",
+}
+EXPANSIONS = {expanded: short for short, expanded in CONTRACTIONS.items() if " " in expanded}
+STYLE_FLIP_SCORE = 0.5  # a mixed style is a hint, not proof: quotes and narration often differ
+
+
+class StyleFlipRecognizer:
+    """Contraction flips: a document that writes both "do not" and "don't" may have had one form
+    rewritten by a spinner; the rarer form is pointed at, with the usual form as its original.
+    These spans explain; they do not change the document score."""
+
+    def spans(self, text: str, tokens: list[Token], forms: list[str]) -> list[Span]:
+        places: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        for k, form in enumerate(forms):
+            if form in CONTRACTIONS:
+                places.setdefault(form, {"short": [], "long": []})["short"].append((k, k))
+            elif k + 1 < len(forms) and (expanded := f"{form} {forms[k + 1]}") in EXPANSIONS:
+                places.setdefault(EXPANSIONS[expanded], {"short": [], "long": []})["long"].append((k, k + 1))
+        found = []
+        for contraction, seen in places.items():
+            if not seen["short"] or not seen["long"]:
+                continue
+            rare, usual = ("short", CONTRACTIONS[contraction]) if len(seen["short"]) < len(seen["long"]) \
+                else ("long", contraction)
+            for first, last in seen[rare]:
+                begin, end = tokens[first].begin, tokens[last].end
+                found.append(Span(begin, end, text[begin:end], match_case(usual, tokens[first].text),
+                                  STYLE_FLIP_SCORE, "style_flip"))
+        return found
+

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from detector.evidence import Span, SubstitutionRecognizer, TorturedPhraseRecognizer
+from detector.evidence import Span, StyleFlipRecognizer, SubstitutionRecognizer, TorturedPhraseRecognizer
 from detector.text import STOPWORDS, Token, lm_form, tokenize
 
 PROBABILITY_LEVELS = (0.5, 0.8, 0.95)
@@ -34,6 +34,7 @@ class AnalysisEngine:
                  span_min_score: float = 0.5):
         self.substitutions = substitutions
         self.tortured = tortured
+        self.style = StyleFlipRecognizer()
         self.span_min_score = span_min_score
 
     def analyze(self, text: str, tokens: list[Token] | None = None) -> Analysis:
@@ -42,6 +43,7 @@ class AnalysisEngine:
         evidence = self.substitutions.analyze(tokens, forms)
         spans = self.substitutions.spans(tokens, evidence, self.span_min_score)
         tortured = self.tortured.spans(text, tokens, forms) if self.tortured else []
+        style = self.style.spans(text, tokens, forms)
         word_forms = [form for t, form in zip(tokens, forms) if t.text[0].isalnum()]
         content = max(1, sum(1 for form in word_forms if form not in STOPWORDS))
         probability = evidence.probability
@@ -51,12 +53,13 @@ class AnalysisEngine:
             "numeral_swaps": int(np.sum((evidence.kinds == 1) & (probability > 0.5))),
             "function_word_swaps": int(np.sum((evidence.kinds == 2) & (probability > 0.5))),
             "tortured_phrases": len(tortured),
+            "style_flips": len(style),
             **{f"swaps_over_{level:g}": int(np.sum(probability > level)) for level in PROBABILITY_LEVELS},
         }
         index = self.substitutions.stats.index
         unknown = sum(1 for form in word_forms if form not in index)
         features = self._features(len(word_forms), content, unknown, evidence.logit, signals)
-        spans = sorted(spans + tortured, key=lambda s: -s.score)
+        spans = sorted(spans + tortured + style, key=lambda s: -s.score)
         return Analysis(tokens, len(word_forms), features, spans, signals)
 
     @staticmethod

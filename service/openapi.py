@@ -10,7 +10,7 @@ ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
 SPAN = {"type": "object", "required": ["begin", "end", "text", "likely_original", "score", "kind"],
         "properties": {"begin": {"type": "integer"}, "end": {"type": "integer"}, "text": {"type": "string"},
                        "likely_original": {"type": "string"}, "score": {"type": "number"},
-                       "kind": {"enum": ["synonym", "numeral", "function_word", "tortured_phrase"]}}}
+                       "kind": {"enum": ["synonym", "numeral", "function_word", "tortured_phrase", "style_flip"]}}}
 MATCH = {"type": "object", "required": ["source_id", "copy_score", "coverage", "substitution_rate", "substitutions"],
          "properties": {"source_id": {"type": "string"}, "copy_score": {"type": "number"},
                         "coverage": {"type": "number"}, "substitution_rate": {"type": "number"},

@@ -136,3 +136,12 @@ def test_compiled_forest_matches_scikit_learn(tiny_model):
     classifier = models["document"]
     rows = np.random.RandomState(0).rand(200, classifier.n_features_in_) * 3
     assert np.allclose(CompiledForest(classifier).predict_proba(rows), classifier.predict_proba(rows), atol=1e-12)
+
+
+def test_contraction_flips_are_pointed_at(detector):
+    text = ("Officials said they do not expect talks soon. Analysts do not agree. "
+            "Unions don't accept the plan, and ministers do not comment.")
+    flips = [s for s in detector.score(text)["spans"] if s["kind"] == "style_flip"]
+    assert [(s["text"], s["likely_original"]) for s in flips] == [("don't", "do not")]
+    assert text[flips[0]["begin"]:flips[0]["end"]] == "don't"
+    assert detector.score(text)["signals"]["style_flips"] == 1
