@@ -59,7 +59,7 @@ class AnalysisEngine:
         index = self.substitutions.stats.index
         unknown = sum(1 for form in word_forms if form not in index)
         features = self._features(len(word_forms), content, unknown, evidence.logit, signals)
-        spans = sorted(spans + tortured + style, key=lambda s: -s.score)
+        spans = sorted((s for s in spans + tortured + style if s.score >= self.span_min_score), key=lambda s: -s.score)
         return Analysis(tokens, len(word_forms), features, spans, signals)
 
     @staticmethod
