@@ -41,7 +41,7 @@ def plain_minhash(text: str) -> MinHash:
 
 
 def found_first(matches, source_id):
-    """The true source's match when it ranks first. The corpora hold exact and near duplicates
+    """The true source's match when it ranks first. The corpora hold exact and near duplicate
     texts, so a source tied with the top copy score also ranks first."""
     top = matches[0].copy_score if matches else None
     return next((m for m in matches if m.source_id == source_id and m.copy_score == top), None)
