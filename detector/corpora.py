@@ -59,7 +59,7 @@ def read_paraphrase_paragraphs(path: str | Path, sentences_per_paragraph: int = 
         yield Article(f"mrpc:{start}", " ".join(sentences[start:start + sentences_per_paragraph]))
 
 
-def read_translation_references(path: str | Path, sentences_per_document: int = 15) -> Iterator[Article]:
+def read_translation_references(path: str | Path) -> Iterator[Article]:
     """Human English reference translations of WMT21 news (2020-21): modern clean negatives."""
     for number, record in enumerate(read_jsonl(path)):
         references = record["refs"]
@@ -68,13 +68,3 @@ def read_translation_references(path: str | Path, sentences_per_document: int = 
             yield Article(f"wmt:{record['pair']}:{record['docid']}", " ".join(first))
         else:
             yield Article(f"wmt:{record['pair']}:{number}", first)
-
-
-def group_sentences(articles: Iterator[Article], size: int) -> Iterator[Article]:
-    """Consecutive one-sentence records joined into documents of ``size`` sentences."""
-    batch: list[Article] = []
-    for article in articles:
-        batch.append(article)
-        if len(batch) == size:
-            yield Article(batch[0].id, " ".join(a.text for a in batch))
-            batch = []

@@ -3,7 +3,7 @@ held-out articles spun by the project's spinner with an unseen seed and unseen p
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
@@ -49,7 +49,6 @@ class SpinBenchmark:
     scores: np.ndarray
     labels: np.ndarray
     subsets: np.ndarray
-    span_counts: dict = field(default_factory=dict)
 
 
 def span_quality(result: dict, changes: list) -> tuple[int, int, int]:

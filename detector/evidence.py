@@ -15,7 +15,7 @@ import numpy as np
 
 from detector.lm import NgramStats, bigram_keys, trigram_keys
 from detector.morphology import match_case
-from detector.text import STOPWORDS, Token, lm_form, lm_forms, sentence_starts
+from detector.text import Token, lm_forms, sentence_starts
 from detector.thesaurus import FUNCTION_WORD_SWAPS, CandidateTable
 
 QUOTED = re.compile(r'\s*"([^"]+)"')

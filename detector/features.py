@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from detector.evidence import Span, StyleFlipRecognizer, SubstitutionRecognizer, TorturedPhraseRecognizer
 from detector.text import STOPWORDS, Token, lm_form, tokenize
@@ -77,16 +76,3 @@ class AnalysisEngine:
             np.log1p(signals["tortured_phrases"]),
         ]
         return np.array(values, dtype=np.float64)
-
-
-class DocumentFeatures(TransformerMixin, BaseEstimator):
-    """scikit-learn transformer from raw texts to document feature vectors."""
-
-    def __init__(self, engine: AnalysisEngine):
-        self.engine = engine
-
-    def fit(self, texts, y=None):
-        return self
-
-    def transform(self, texts) -> np.ndarray:
-        return np.vstack([self.engine.analyze(text).features for text in texts])

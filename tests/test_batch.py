@@ -6,7 +6,6 @@ from detector.batch import SUMMARY_FILE
 from detector.cli import main
 from tests.conftest import FRENCH
 from tests.fixture_corpus import fixture_articles
-from tests.test_detector import SPUN
 
 
 @pytest.fixture
