@@ -72,7 +72,10 @@ class ReferenceIndex:
         if not query_shingles:
             return []
         matches = []
-        candidates = [source_id for source_id, _ in self.storage.candidates(band_keys(minhash(query_shingles)))]
+        shared = self.storage.candidates(band_keys(minhash(query_shingles)))
+        # A source shares many bands with its spun copy, chance neighbours one or two: only
+        # candidates with at least half the best count are worth reading and verifying.
+        candidates = [source_id for source_id, count in shared if 2 * count >= shared[0][1]]
         for source_id, source in self.storage.texts(candidates).items():
             if containment(query_shingles, shingles(source)) < MIN_CONTAINMENT:
                 continue

@@ -10,7 +10,6 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from pathlib import Path
 
-MAX_BAND_MEMBERS = 1000  # a band key shared by more documents (boilerplate) tells nothing apart
 MAX_CANDIDATES = 8  # verified by text: the true source shares the most bands, duplicates tie with it
 
 
@@ -149,12 +148,7 @@ class RedisStorage(ReferenceStorage):
     def candidates(self, keys, limit=MAX_CANDIDATES):
         with self.client.pipeline(transaction=False) as pipe:
             for key in keys:
-                pipe.scard(self._band(key))
-            sizes = pipe.execute()
-        with self.client.pipeline(transaction=False) as pipe:
-            for key, size in zip(keys, sizes):
-                if 0 < size <= MAX_BAND_MEMBERS:
-                    pipe.smembers(self._band(key))
+                pipe.smembers(self._band(key))
             shared = Counter(member.decode("utf-8") for members in pipe.execute() for member in members)
         return shared.most_common(limit)
 
