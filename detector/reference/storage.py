@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from collections import Counter
 from pathlib import Path
 
 MAX_CANDIDATES = 8  # verified by text: the true source shares the most bands, duplicates tie with it
@@ -104,6 +103,29 @@ class SQLiteStorage(ReferenceStorage):
         self.connection.close()
 
 
+# Counts, inside the server, how many of the query's band sets hold each document and returns the
+# top ``ARGV[1]`` as id, count pairs: one round trip, and large band sets never cross the network.
+COUNT_SHARED = """
+local counts = {}
+for _, key in ipairs(KEYS) do
+  for _, member in ipairs(redis.call('SMEMBERS', key)) do
+    counts[member] = (counts[member] or 0) + 1
+  end
+end
+local ranked = {}
+for member, count in pairs(counts) do
+  ranked[#ranked + 1] = {member, count}
+end
+table.sort(ranked, function(a, b) return a[2] > b[2] end)
+local top = {}
+for i = 1, math.min(tonumber(ARGV[1]), #ranked) do
+  top[#top + 1] = ranked[i][1]
+  top[#top + 1] = ranked[i][2]
+end
+return top
+"""
+
+
 class RedisStorage(ReferenceStorage):
     """Texts in one hash, each band key a set of document ids, each document's keys a set."""
 
@@ -113,6 +135,7 @@ class RedisStorage(ReferenceStorage):
         self.client = redis.Redis.from_url(url)
         self.prefix = prefix
         self.client.ping()
+        self.count_shared = self.client.register_script(COUNT_SHARED)
 
     def _band(self, key: bytes) -> str:
         return f"{self.prefix}:band:{key.hex()}"
@@ -146,11 +169,8 @@ class RedisStorage(ReferenceStorage):
         return {i: v.decode("utf-8") for i, v in zip(document_ids, values) if v is not None}
 
     def candidates(self, keys, limit=MAX_CANDIDATES):
-        with self.client.pipeline(transaction=False) as pipe:
-            for key in keys:
-                pipe.smembers(self._band(key))
-            shared = Counter(member.decode("utf-8") for members in pipe.execute() for member in members)
-        return shared.most_common(limit)
+        flat = self.count_shared(keys=[self._band(key) for key in keys], args=[limit])
+        return [(flat[k].decode("utf-8"), int(flat[k + 1])) for k in range(0, len(flat), 2)]
 
     def stats(self):
         return {"backend": "redis", "documents": self.client.hlen(f"{self.prefix}:documents"),
