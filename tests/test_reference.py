@@ -168,3 +168,10 @@ def test_reference_endpoints(tmp_path, tiny_model):
     assert client.delete("/v1/references/src-0-1").status_code == 404
     none = create_app(Settings(model_path=str(tiny_model), tortured_phrases="")).test_client()
     assert none.get("/v1/references/stats").get_json()["error"]["code"] == "index_not_configured"
+
+
+def test_texts_too_short_to_fingerprint_are_stored_but_not_bucketed(tmp_path, redis_index):
+    for index in (open_index(str(tmp_path / "short.db")), redis_index):
+        assert index.add_many([("short-1", "The cat sat."), ("short-2", "The cat sat.")]) == []
+        assert index.storage.text("short-1") == "The cat sat."
+        assert index.query("The cat sat.") == []

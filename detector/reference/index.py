@@ -10,6 +10,7 @@ from detector.reference.storage import ReferenceStorage, open_storage
 from detector.scoring import DocumentError, check_text
 
 MIN_CONTAINMENT = 0.5
+MIN_SHINGLES = 5  # fewer immutable 5-grams (a text of a dozen words) make no reliable fingerprint
 MIN_COVERAGE = 0.3
 MAX_REFERENCE_CHARS = 2_000_000
 
@@ -28,6 +29,12 @@ class Match:
         return {"source_id": self.source_id, "copy_score": self.copy_score, "coverage": self.coverage,
                 "substitution_rate": self.substitution_rate, "substitutions": self.substitutions,
                 "insertions": self.insertions, "deletions": self.deletions}
+
+
+def fingerprint_keys(items: set[bytes]) -> list[bytes]:
+    """LSH band keys of a fingerprint set; none for texts too short to fingerprint, whose few
+    shingles would put them in the same buckets as every other short text."""
+    return band_keys(minhash(items)) if len(items) >= MIN_SHINGLES else []
 
 
 class ReferenceIndex:
@@ -50,7 +57,7 @@ class ReferenceIndex:
                                "code": exc.code, "message": str(exc)})
                 continue
             seen.add(document_id)
-            accepted.append((document_id, text, band_keys(minhash(shingles(text)))))
+            accepted.append((document_id, text, fingerprint_keys(shingles(text))))
         if accepted:
             self.storage.add_many(accepted)
         return errors
@@ -69,10 +76,11 @@ class ReferenceIndex:
     def query(self, text: str, limit: int = 3) -> list[Match]:
         """Verified sources of ``text``, best copy first; empty when nothing matches."""
         query_shingles = shingles(text)
-        if not query_shingles:
+        keys = fingerprint_keys(query_shingles)
+        if not keys:
             return []
         matches = []
-        shared = self.storage.candidates(band_keys(minhash(query_shingles)))
+        shared = self.storage.candidates(keys)
         # A source shares many bands with its spun copy, chance neighbours one or two: only
         # candidates with at least half the best count are worth reading and verifying.
         candidates = [source_id for source_id, count in shared if 2 * count >= shared[0][1]]

@@ -150,7 +150,8 @@ class RedisStorage(ReferenceStorage):
                 pipe.hset(f"{self.prefix}:documents", document_id, text)
                 for key in keys:
                     pipe.sadd(self._band(key), document_id)
-                pipe.sadd(f"{self.prefix}:keys:{document_id}", *keys)
+                if keys:
+                    pipe.sadd(f"{self.prefix}:keys:{document_id}", *keys)
             pipe.execute()
 
     def remove(self, document_id):
