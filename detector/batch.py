@@ -79,25 +79,25 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-_worker_detectors: dict[Settings, Detector] = {}
+_detectors: dict[Settings, Detector] = {}
 
 
-def _worker_detector(settings: Settings) -> Detector:
+def cached_detector(settings: Settings) -> Detector:
     """One detector per process and settings, loaded on first use."""
-    if settings not in _worker_detectors:
-        _worker_detectors[settings] = Detector.load(settings=settings)
-    return _worker_detectors[settings]
+    if settings not in _detectors:
+        _detectors[settings] = Detector.load(settings=settings)
+    return _detectors[settings]
 
 
 def _score_in_worker(args: tuple[Settings, Document]) -> dict:
     settings, document = args
-    return score_document(_worker_detector(settings), document)
+    return score_document(cached_detector(settings), document)
 
 
 def score_stream(documents: Iterable[Document], settings: Settings, jobs: int = 1) -> Iterator[dict]:
     """Records in input order, scored by ``jobs`` processes, holding one batch at a time."""
     if jobs <= 1:
-        detector = _worker_detector(settings)
+        detector = cached_detector(settings)
         for document in documents:
             yield score_document(detector, document)
         return
@@ -109,7 +109,7 @@ def score_stream(documents: Iterable[Document], settings: Settings, jobs: int = 
 def score_shard(shard: tuple[int, str], settings: Settings, output_dir: str) -> dict:
     """Score one input shard into ``part-NNNNN.jsonl`` (written whole, then renamed into place)."""
     index, path = shard
-    detector = _worker_detector(settings)
+    detector = cached_detector(settings)
     summary = Summary()
     target = Path(output_dir) / f"part-{index:05d}.jsonl"
     partial = target.with_suffix(".jsonl.partial")

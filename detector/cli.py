@@ -48,12 +48,12 @@ def command_score(args) -> int:
     from tqdm import tqdm
 
     from detector.artifact import ArtifactError
-    from detector.batch import completed_keys, run_dask, score_stream, Summary
+    from detector.batch import Summary, cached_detector, completed_keys, run_dask, score_stream
     from detector.documents import expand_paths, read_documents
 
     settings = _settings(args)
     try:
-        _detector(args)  # fail fast, before any output, when the model cannot be loaded
+        cached_detector(settings)  # fail fast, before any output, when the model cannot be loaded
     except (ArtifactError, OSError) as exc:
         print(f"spun-detector: {exc}", file=sys.stderr)
         return EXIT_FATAL
