@@ -102,10 +102,15 @@ class Detector:
         return self._combine(np.vstack([self.engine.analyze(text).features for text in texts]))
 
     def _combine(self, features: np.ndarray) -> np.ndarray:
-        """Classifier probability, raised by noisy-OR for each listed tortured phrase found."""
-        probability = self.classifier.predict_proba(features)[:, 1]
-        matches = np.expm1(features[:, FEATURE_NAMES.index("tortured_phrases")])
-        return 1.0 - (1.0 - probability) * (1.0 - TORTURED_PHRASE_EVIDENCE) ** matches
+        return document_probability(self.classifier, features)
+
+
+def document_probability(classifier, features: np.ndarray) -> np.ndarray:
+    """Classifier probability, raised by noisy-OR for each listed tortured phrase found; training
+    chooses the threshold on exactly these scores."""
+    probability = classifier.predict_proba(features)[:, 1]
+    matches = np.expm1(features[:, FEATURE_NAMES.index("tortured_phrases")])
+    return 1.0 - (1.0 - probability) * (1.0 - TORTURED_PHRASE_EVIDENCE) ** matches
 
 
 def build_engine(arrays: dict[str, np.ndarray], token_model, settings: Settings) -> AnalysisEngine:

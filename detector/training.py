@@ -29,7 +29,7 @@ from detector.features import FEATURE_NAMES, AnalysisEngine
 from detector.lm import NgramStats
 from detector.model_card import write_model_card
 from detector.morphology import base_forms
-from detector.scoring import Detector, build_engine
+from detector.scoring import Detector, build_engine, document_probability
 from detector.settings import Settings
 from detector.spinner import Spinner
 from detector.thesaurus import CandidateTable, Thesaurus
@@ -206,7 +206,7 @@ def train(config: TrainingConfig) -> Path:
     validation_texts += translations
     validation_labels += [0] * len(translations)
     subsets += ["2020-21 news (WMT21 references)"] * len(translations)
-    scores = classifier.predict_proba(featurize(engine, validation_texts, "validation features"))[:, 1]
+    scores = document_probability(classifier, featurize(engine, validation_texts, "validation features"))
     labels = np.array(validation_labels)
     threshold = choose_threshold(scores[labels == 0])
 
