@@ -73,7 +73,7 @@ def completed_keys(output: Path) -> set[str]:
     return {record_key(json.loads(line)) for line in data[:complete].splitlines() if line.strip()}
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
+def batches(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -102,7 +102,7 @@ def score_stream(documents: Iterable[Document], settings: Settings, jobs: int = 
             yield score_document(detector, document)
         return
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        for batch in _batches(documents, BATCH_SIZE * jobs):
+        for batch in batches(documents, BATCH_SIZE * jobs):
             yield from pool.imap(_score_in_worker, [(settings, d) for d in batch], chunksize=8)
 
 

@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 EXIT_FATAL = 2
+INDEX_BATCH = 500  # documents written to the index per transaction
 
 
-def _open_output(path: str | None):
+def _open_output(path: str | None, append: bool = False):
     """The output file, or standard output left open for the caller."""
-    return open(path, "w", encoding="utf-8") if path else contextlib.nullcontext(sys.stdout)
+    return open(path, "a" if append else "w", encoding="utf-8") if path else contextlib.nullcontext(sys.stdout)
 
 
 def _settings(args):
@@ -66,8 +67,7 @@ def command_score(args) -> int:
         return 0
     done = completed_keys(Path(args.output)) if args.resume and args.output else set()
     try:
-        sink = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output \
-            else contextlib.nullcontext(sys.stdout)
+        sink = _open_output(args.output, append=args.resume)
     except OSError as exc:
         print(f"spun-detector: {exc}", file=sys.stderr)
         return EXIT_FATAL
@@ -151,6 +151,7 @@ def command_serve(args) -> int:
 
 
 def command_index(args) -> int:
+    from detector.batch import batches
     from detector.documents import read_documents
     from detector.reference import open_index
     from detector.settings import Settings
@@ -162,12 +163,14 @@ def command_index(args) -> int:
     index = open_index(location)
     try:
         if args.action == "add":
-            documents = [d for d in read_documents(args.targets)]
-            unusable = [{"id": d.key, "code": d.error[0], "message": d.error[1]} for d in documents if d.error]
-            errors = unusable + index.add_many([(d.id, d.text) for d in documents if not d.error])
-            for error in errors:
-                print(json.dumps(error), file=sys.stderr)
-            print(f"indexed {len(documents) - len(errors)}, errors {len(errors)}", file=sys.stderr)
+            added = failed = 0
+            for batch in batches(read_documents(args.targets), INDEX_BATCH):
+                unusable = [{"id": d.key, "code": d.error[0], "message": d.error[1]} for d in batch if d.error]
+                errors = unusable + index.add_many([(d.id, d.text) for d in batch if not d.error])
+                for error in errors:
+                    print(json.dumps(error), file=sys.stderr)
+                added, failed = added + len(batch) - len(errors), failed + len(errors)
+            print(f"indexed {added}, errors {failed}", file=sys.stderr)
         elif args.action == "remove":
             for document_id in args.targets:
                 print(f"{document_id}: {'removed' if index.remove(document_id) else 'not found'}")
