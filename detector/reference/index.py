@@ -62,11 +62,6 @@ class ReferenceIndex:
             self.storage.add_many(accepted)
         return errors
 
-    def add(self, document_id: str, text: str) -> None:
-        errors = self.add_many([(document_id, text)])
-        if errors:
-            raise DocumentError(errors[0]["code"], errors[0]["message"])
-
     def remove(self, document_id: str) -> bool:
         return self.storage.remove(document_id)
 
