@@ -27,11 +27,8 @@ def json_body():
 def _result(detector, document: dict, parsed) -> dict:
     result = detector.score(document.get("text"), document["id"], parsed.threshold, parsed.return_spans)
     result.pop("model_version", None)
-    score = result["category_scores"][CATEGORY]
-    result["categories"] = {CATEGORY: result["flagged"]}
+    result["categories"] = {CATEGORY: result["flagged"]}  # an unscored document is never flagged
     result["thresholds"] = {CATEGORY: result.pop("threshold")}
-    if score is None:
-        result["categories"][CATEGORY] = False
     return result
 
 
