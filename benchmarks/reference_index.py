@@ -16,13 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import redis
 from datasketch import MinHash, MinHashLSH
 from tqdm import tqdm
 
 from detector.corpora import read_articles
-from detector.reference.fingerprints import band_keys, minhash, shingles
-from detector.reference.index import ReferenceIndex
-from detector.reference.storage import RedisStorage, SQLiteStorage
+from detector.reference.index import ReferenceIndex, entry
+from detector.reference.redis_storage import RedisStorage
+from detector.reference.sqlite_storage import SQLiteStorage
 from detector.spinner import Spinner
 from detector.thesaurus import Thesaurus
 
@@ -133,14 +134,14 @@ def scale_benchmark(data, news, size, redis_url, folder, sample, thesaurus, rng)
                     break
                 record = json.loads(line)
                 documents.append((f"{name}:{record['id']}", record["text"]))
-    keyed = [(i, t, band_keys(minhash(shingles(t)))) for i, t in tqdm(documents, desc="fingerprints")]
+    keyed = [entry(i, t) for i, t in tqdm(documents, desc="fingerprints")]
     queries = [Spinner(thesaurus, rate=0.3, seed=rng.randrange(1 << 30)).spin(a.text).text for a in sample]
     results = {"documents": len(keyed)}
     backends = {"sqlite": lambda: SQLiteStorage(folder / "scale.db")}
-    try:
-        RedisStorage(redis_url).client.flushdb(asynchronous=True)
+    try:  # empty the benchmark's database first, whatever format an interrupted run left there
+        redis.Redis.from_url(redis_url).flushdb()
         backends["redis"] = lambda: RedisStorage(redis_url)
-    except Exception as exc:  # noqa: BLE001 - report, do not fail, when no server runs
+    except redis.RedisError as exc:  # report, do not fail, when no server runs
         results["redis"] = {"skipped": str(exc)}
     for name, make in backends.items():
         storage = make()

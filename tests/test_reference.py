@@ -1,6 +1,7 @@
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 
@@ -8,9 +9,13 @@ import pytest
 
 from detector.cli import main
 from detector.reference import open_index
+from detector.reference import migrate
 from detector.reference.align import align
-from detector.reference.storage import RedisStorage
-from detector.reference.index import ReferenceIndex
+from detector.reference.diff import opcodes
+from detector.reference.index import ReferenceIndex, entry
+from detector.reference.redis_storage import RedisStorage
+from detector.reference.storage import IndexFormatError, open_storage
+from detector.text import tokenize
 from detector.spinner import Spinner
 from detector.thesaurus import Thesaurus
 from tests.fixture_corpus import fixture_articles
@@ -36,6 +41,25 @@ def test_alignment_of_a_hand_written_pair():
     assert [QUERY[i["begin"]:i["end"]] for i in result.insertions] == ["This sentence was added."]
     assert result.deletions == []
     assert 0.7 < result.coverage < 1 and 0 < result.substitution_rate < 0.3
+
+
+def test_a_synonym_found_elsewhere_in_the_source_does_not_derail_the_alignment():
+    source = "The refinery had been running at about half of its capacity since the end of January."
+    query = "The refinery had been running at about end of its stuffed afterwards the deadline of January."
+    pairs = [(s.original, s.replacement) for s in align(query, source).substitutions]
+    assert pairs == [("half", "end"), ("capacity", "stuffed"), ("since", "afterwards"), ("end", "deadline")]
+
+
+def test_word_diff_covers_both_texts_and_keeps_equal_runs_equal():
+    thesaurus = Thesaurus.load()
+    for k, (_, text) in enumerate(articles(6)):
+        source = [t.text.lower() for t in tokenize(text)]
+        query = [t.text.lower() for t in tokenize(Spinner(thesaurus, rate=0.3, seed=k).spin(text).text)]
+        steps = list(opcodes(source, query))
+        assert [s[1] for s in steps] == [0] + [s[2] for s in steps[:-1]] and steps[-1][2] == len(source)
+        assert [s[3] for s in steps] == [0] + [s[4] for s in steps[:-1]] and steps[-1][4] == len(query)
+        assert all(source[s1:s2] == query[q1:q2] for tag, s1, s2, q1, q2 in steps if tag == "equal")
+        assert sum(s2 - s1 for tag, s1, s2, _, _ in steps if tag == "equal") > 0.6 * len(source)
 
 
 def test_finds_the_source_of_spun_copies(tmp_path):
@@ -65,8 +89,12 @@ def test_persistence_idempotence_delete_and_bad_input(tmp_path):
     index = open_index(path)  # a restart
     assert index.stats()["documents"] == 5
     assert index.query(originals[3][1])[0].source_id == originals[3][0]
+    assert list(index.storage.fingerprints([originals[3][0]])) == [originals[3][0]]
     assert index.remove(originals[3][0]) and not index.remove(originals[3][0])
     assert all(m.source_id != originals[3][0] for m in index.query(originals[3][1]))
+    assert index.storage.fingerprints([originals[3][0]]) == {}
+    bands = index.storage.connection.execute("SELECT COUNT(*) FROM bands WHERE doc_id = ?", (originals[3][0],))
+    assert bands.fetchone()[0] == 0
     errors = index.add_many([("e", ""), ("d", "x y"), ("d", "again"), ("", "text"), ("huge", "word " * 600_000)])
     assert [(e["id"], e["code"]) for e in errors] == [("e", "empty_text"), ("d", "duplicate_id"),
                                                      ("", "invalid_id"), ("huge", "too_long")]
@@ -106,16 +134,26 @@ def test_crash_during_batch_inserts_loses_no_acknowledged_document(tmp_path):
 
 
 @pytest.fixture
-def redis_index():
+def redis_prefix():
+    """A Redis client and a key prefix of this test's own, removed afterwards."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
     try:
-        storage = RedisStorage(REDIS_URL, prefix=f"test{os.getpid()}")
+        client.ping()
     except Exception as exc:  # noqa: BLE001 - any connection failure means no server here
         if os.environ.get("CI"):
             raise
         pytest.skip(f"no Redis server at {REDIS_URL}: {exc}")
-    yield ReferenceIndex(storage)
-    for key in storage.client.scan_iter(f"{storage.prefix}:*"):
-        storage.client.delete(key)
+    prefix = f"test{os.getpid()}"
+    yield client, prefix
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def redis_index(redis_prefix):
+    return ReferenceIndex(RedisStorage(REDIS_URL, prefix=redis_prefix[1]))
 
 
 def test_redis_backend(redis_index):
@@ -127,6 +165,9 @@ def test_redis_backend(redis_index):
     assert redis_index.query(spun.text)[0].source_id == originals[4][0]
     assert redis_index.remove(originals[4][0]) and redis_index.stats()["documents"] == 9
     assert all(m.source_id != originals[4][0] for m in redis_index.query(spun.text))
+    storage = redis_index.storage
+    assert storage.fingerprints([originals[4][0]]) == {} and storage.fingerprints([originals[5][0]])
+    assert not storage.client.exists(f"{storage.prefix}:keys:{originals[4][0]}")
 
 
 def test_index_command_line_and_score_with_matches(tmp_path, tiny_model, capsys):
@@ -175,3 +216,55 @@ def test_texts_too_short_to_fingerprint_are_stored_but_not_bucketed(tmp_path, re
         assert index.add_many([("short-1", "The cat sat."), ("short-2", "The cat sat.")]) == []
         assert index.storage.text("short-1") == "The cat sat."
         assert index.query("The cat sat.") == []
+
+
+def legacy_sqlite_index(path, documents):
+    """An index as format 1 wrote it: texts and band keys, no fingerprints, no format number."""
+    connection = sqlite3.connect(path)
+    connection.executescript("CREATE TABLE documents (id TEXT PRIMARY KEY, text TEXT NOT NULL);"
+                             "CREATE TABLE bands (key BLOB NOT NULL, doc_id TEXT NOT NULL);")
+    for document_id, text in documents:
+        connection.execute("INSERT INTO documents VALUES (?, ?)", (document_id, text))
+        connection.executemany("INSERT INTO bands VALUES (?, ?)", [(k, document_id) for k in entry(document_id, text).keys])
+    connection.commit()
+    connection.close()
+
+
+def test_an_old_sqlite_index_is_refused_until_migrated(tmp_path, capsys):
+    path = str(tmp_path / "old.db")
+    originals = articles(5)
+    legacy_sqlite_index(path, originals)
+    with pytest.raises(IndexFormatError, match="has storage format 1.*detector.reference.migrate"):
+        open_index(path)
+    assert migrate.main([path]) == 0 and "migrated 5 documents" in capsys.readouterr().out
+    index = open_index(path)
+    spun = Spinner(Thesaurus.load(), rate=0.3, seed=4).spin(originals[2][1])
+    assert index.query(spun.text)[0].source_id == originals[2][0]
+    assert len(index.storage.fingerprints([i for i, _ in originals])) == 5
+
+
+def test_an_index_of_a_newer_format_is_refused_even_by_the_migration(tmp_path):
+    path = str(tmp_path / "new.db")
+    open_index(path).close()
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    for opening in (lambda: open_index(path), lambda: open_storage(path, upgrade=True)):
+        with pytest.raises(IndexFormatError, match="format 99.*newer"):
+            opening()
+
+
+def test_an_old_redis_index_is_refused_until_migrated(redis_prefix):
+    client, prefix = redis_prefix
+    originals = articles(5, seed=8)
+    for document_id, text in originals:
+        client.hset(f"{prefix}:documents", document_id, text)
+        for key in entry(document_id, text).keys:
+            client.sadd(f"{prefix}:band:{key.hex()}", document_id)
+            client.sadd(f"{prefix}:keys:{document_id}", key)
+    with pytest.raises(IndexFormatError, match="has storage format 1"):
+        RedisStorage(REDIS_URL, prefix=prefix)
+    assert migrate.migrate(RedisStorage(REDIS_URL, prefix=prefix, upgrade=True)) == 5
+    index = ReferenceIndex(RedisStorage(REDIS_URL, prefix=prefix))
+    spun = Spinner(Thesaurus.load(), rate=0.3, seed=4).spin(originals[1][1])
+    assert index.query(spun.text)[0].source_id == originals[1][0]

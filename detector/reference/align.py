@@ -3,9 +3,8 @@ which passages were inserted or deleted."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from difflib import SequenceMatcher
-
-from detector.text import tokenize
+from detector.reference.diff import opcodes
+from detector.text import Token, tokenize
 
 MAX_PHRASE_TOKENS = 3  # a longer replaced run is an edited passage, not a substitution
 
@@ -36,14 +35,15 @@ class Alignment:
                 "insertions": self.insertions, "deletions": self.deletions}
 
 
-def align(query: str, source: str) -> Alignment:
-    """Align two texts word by word; offsets refer to each text as given."""
-    query_tokens, source_tokens = tokenize(query), tokenize(source)
-    matcher = SequenceMatcher(None, [t.text.lower() for t in source_tokens], [t.text.lower() for t in query_tokens],
-                              autojunk=False)
+def align(query: str, source: str, query_tokens: list[Token] | None = None) -> Alignment:
+    """Align two texts word by word; offsets refer to each text as given. ``query_tokens`` saves
+    tokenising the query again when it is aligned against several sources."""
+    query_tokens = tokenize(query) if query_tokens is None else query_tokens
+    source_tokens = tokenize(source)
     equal = substituted = 0
     result = Alignment(0.0, 0.0, 0.0)
-    for tag, s1, s2, q1, q2 in matcher.get_opcodes():
+    steps = opcodes([t.text.lower() for t in source_tokens], [t.text.lower() for t in query_tokens])
+    for tag, s1, s2, q1, q2 in steps:
         if tag == "equal":
             equal += q2 - q1
         elif tag == "replace" and (s2 - s1 == q2 - q1 or max(s2 - s1, q2 - q1) <= MAX_PHRASE_TOKENS):

@@ -7,14 +7,16 @@ import hashlib
 
 import numpy as np
 from datasketch import MinHash
+from datasketch.hashfunc import sha1_hash32
 
-from detector.text import STOPWORDS, Token, is_capitalized_name, tokenize
+from detector.text import STOPWORDS, Token, is_capitalized_name
 from detector.thesaurus import NUMERAL_WORDS
 
 SHINGLE_SIZE = 5
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # P(candidate) = 1 - (1 - J^4)^32: 0.23 at J = 0.3, 0.87 at J = 0.5, 0.9999 at J = 0.8
 NUMERALS = {word: str(value) for value, word in enumerate(NUMERAL_WORDS)}
+HASH_DTYPE = np.dtype("<u4")  # datasketch's default MinHash input hash is 32 bits (SHA-1 prefix)
 
 
 def immutable_sequence(tokens: list[Token]) -> list[str]:
@@ -29,16 +31,27 @@ def immutable_sequence(tokens: list[Token]) -> list[str]:
     return sequence
 
 
-def shingles(text: str, size: int = SHINGLE_SIZE) -> set[bytes]:
-    sequence = immutable_sequence(tokenize(text))
-    if len(sequence) < size:
-        return {" ".join(sequence).encode()} if sequence else set()
-    return {" ".join(sequence[k:k + size]).encode() for k in range(len(sequence) - size + 1)}
+def shingle_hashes(tokens: list[Token], size: int = SHINGLE_SIZE) -> np.ndarray:
+    """Sorted distinct 32-bit hashes of the immutable ``size``-grams: the document's fingerprint,
+    stored with it so that verifying a candidate needs no re-tokenising."""
+    sequence = immutable_sequence(tokens)
+    grams = [sequence[k:k + size] for k in range(len(sequence) - size + 1)] or ([sequence] if sequence else [])
+    hashes = np.fromiter((sha1_hash32(" ".join(gram).encode()) for gram in grams), dtype=HASH_DTYPE, count=len(grams))
+    return np.unique(hashes)
 
 
-def minhash(items: set[bytes]) -> MinHash:
-    signature = MinHash(num_perm=NUM_PERM, seed=1)
-    signature.update_batch(list(items))
+def pack(hashes: np.ndarray) -> bytes:
+    return hashes.astype(HASH_DTYPE, copy=False).tobytes()
+
+
+def unpack(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=HASH_DTYPE)
+
+
+def minhash(hashes: np.ndarray) -> MinHash:
+    """MinHash of already hashed shingles (the same signature datasketch gives the shingles)."""
+    signature = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)
+    signature.update_batch(hashes.tolist())
     return signature
 
 
@@ -48,6 +61,6 @@ def band_keys(signature: MinHash) -> list[bytes]:
     return [bytes([band]) + hashlib.blake2b(row.tobytes(), digest_size=8).digest() for band, row in enumerate(values)]
 
 
-def containment(query: set[bytes], source: set[bytes]) -> float:
-    """Share of the query's fingerprints found in the source."""
-    return len(query & source) / len(query) if query else 0.0
+def containment(query: np.ndarray, source: np.ndarray) -> float:
+    """Share of the query's fingerprint found in the source's (both sorted and distinct)."""
+    return np.intersect1d(query, source, assume_unique=True).size / query.size if query.size else 0.0

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from detector.reference.align import align
-from detector.reference.fingerprints import band_keys, containment, minhash, shingles
-from detector.reference.storage import ReferenceStorage, open_storage
+import numpy as np
+
+from detector.reference.align import Alignment, align
+from detector.reference.fingerprints import band_keys, containment, minhash, pack, shingle_hashes, unpack
+from detector.reference.storage import Entry, ReferenceStorage, open_storage
 from detector.scoring import DocumentError, check_text
+from detector.text import Token, tokenize
 
 MIN_CONTAINMENT = 0.5
 MIN_SHINGLES = 5  # fewer immutable 5-grams (a text of a dozen words) make no reliable fingerprint
@@ -31,10 +34,16 @@ class Match:
                 "insertions": self.insertions, "deletions": self.deletions}
 
 
-def fingerprint_keys(items: set[bytes]) -> list[bytes]:
-    """LSH band keys of a fingerprint set; none for texts too short to fingerprint, whose few
+def fingerprint_keys(hashes: np.ndarray) -> list[bytes]:
+    """LSH band keys of a fingerprint; none for texts too short to fingerprint, whose few
     shingles would put them in the same buckets as every other short text."""
-    return band_keys(minhash(items)) if len(items) >= MIN_SHINGLES else []
+    return band_keys(minhash(hashes)) if hashes.size >= MIN_SHINGLES else []
+
+
+def entry(document_id: str, text: str) -> Entry:
+    """What the storage keeps of a document: its text, band keys and fingerprint."""
+    hashes = shingle_hashes(tokenize(text))
+    return Entry(document_id, text, fingerprint_keys(hashes), pack(hashes))
 
 
 class ReferenceIndex:
@@ -57,7 +66,7 @@ class ReferenceIndex:
                                "code": exc.code, "message": str(exc)})
                 continue
             seen.add(document_id)
-            accepted.append((document_id, text, fingerprint_keys(shingles(text))))
+            accepted.append(entry(document_id, text))
         if accepted:
             self.storage.add_many(accepted)
         return errors
@@ -70,22 +79,32 @@ class ReferenceIndex:
 
     def query(self, text: str, limit: int = 3) -> list[Match]:
         """Verified sources of ``text``, best copy first; empty when nothing matches."""
-        query_shingles = shingles(text)
-        keys = fingerprint_keys(query_shingles)
+        tokens = tokenize(text)
+        hashes = shingle_hashes(tokens)
+        keys = fingerprint_keys(hashes)
         if not keys:
             return []
-        matches = []
         shared = self.storage.candidates(keys)
         # A source shares many bands with its spun copy, chance neighbours one or two: only
-        # candidates with at least half the best count are worth reading and verifying.
+        # candidates with at least half the best count are worth verifying.
         candidates = [source_id for source_id, count in shared if 2 * count >= shared[0][1]]
-        for source_id, source in self.storage.texts(candidates).items():
-            if containment(query_shingles, shingles(source)) < MIN_CONTAINMENT:
-                continue
-            alignment = align(text, source)
-            if alignment.coverage >= MIN_COVERAGE:
-                matches.append(Match(source_id, **alignment.to_dict()))
+        verified = [source_id for source_id, fingerprint in self.storage.fingerprints(candidates).items()
+                    if containment(hashes, unpack(fingerprint)) >= MIN_CONTAINMENT]
+        matches = self._aligned(text, tokens, self.storage.texts(verified))
         return sorted(matches, key=lambda m: -m.copy_score)[:limit]
+
+    @staticmethod
+    def _aligned(text: str, tokens: list[Token], sources: dict[str, str]) -> list[Match]:
+        """Matches of the sources the query covers enough; a text stored under several ids (the
+        corpora repeat articles) is aligned once."""
+        alignments: dict[str, Alignment] = {}
+        matches = []
+        for source_id, source in sources.items():
+            if source not in alignments:
+                alignments[source] = align(text, source, tokens)
+            if alignments[source].coverage >= MIN_COVERAGE:
+                matches.append(Match(source_id, **alignments[source].to_dict()))
+        return matches
 
     def close(self) -> None:
         self.storage.close()

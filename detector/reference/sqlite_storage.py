@@ -1,0 +1,110 @@
+"""The embedded backend: one SQLite file in WAL mode with full sync, so an acknowledged insert
+survives a crash and several processes can share the file. The format number is the file's
+``user_version``; a file with documents but no number is format 1."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from detector.reference.storage import FORMAT, MAX_CANDIDATES, Entry, ReferenceStorage, check_format
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, text TEXT NOT NULL)",
+    # Apart from the texts, so that reading a fingerprint never walks a long text's overflow pages.
+    "CREATE TABLE IF NOT EXISTS fingerprints (id TEXT PRIMARY KEY, hashes BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS bands (key BLOB NOT NULL, doc_id TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS bands_by_key ON bands (key)",
+    "CREATE INDEX IF NOT EXISTS bands_by_doc ON bands (doc_id)",
+)
+
+
+class SQLiteStorage(ReferenceStorage):
+    def __init__(self, path: str | Path, upgrade: bool = False):
+        self.path = Path(path)
+        self.lock = threading.Lock()
+        self.connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=FULL")
+        with self._transaction() as cursor:  # one writer at a time: a new file is set up once
+            found = self._stored_format(cursor)
+            check_format(str(self.path), found, upgrade)
+            for statement in SCHEMA:
+                cursor.execute(statement)
+            if found is None:
+                cursor.execute(f"PRAGMA user_version = {FORMAT}")
+
+    @staticmethod
+    def _stored_format(cursor: sqlite3.Cursor) -> int | None:
+        version = cursor.execute("PRAGMA user_version").fetchone()[0]
+        if version:
+            return version
+        return 1 if cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone() else None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        with self.lock:
+            cursor = self.connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+
+    def _select(self, table: str, column: str, document_ids: list[str]) -> dict:
+        if not document_ids:
+            return {}
+        marks = ",".join("?" * len(document_ids))
+        with self.lock:
+            return dict(self.connection.execute(f"SELECT id, {column} FROM {table} WHERE id IN ({marks})",
+                                                document_ids).fetchall())
+
+    def add_many(self, entries):
+        with self._transaction() as cursor:
+            for entry in entries:
+                cursor.execute("DELETE FROM bands WHERE doc_id = ?", (entry.id,))
+                cursor.execute("INSERT OR REPLACE INTO documents (id, text) VALUES (?, ?)", (entry.id, entry.text))
+                cursor.execute("INSERT OR REPLACE INTO fingerprints (id, hashes) VALUES (?, ?)",
+                               (entry.id, entry.fingerprint))
+                cursor.executemany("INSERT INTO bands (key, doc_id) VALUES (?, ?)", [(k, entry.id) for k in entry.keys])
+
+    def remove(self, document_id):
+        with self._transaction() as cursor:
+            cursor.execute("DELETE FROM bands WHERE doc_id = ?", (document_id,))
+            cursor.execute("DELETE FROM fingerprints WHERE id = ?", (document_id,))
+            return cursor.execute("DELETE FROM documents WHERE id = ?", (document_id,)).rowcount > 0
+
+    def texts(self, document_ids):
+        return self._select("documents", "text", document_ids)
+
+    def fingerprints(self, document_ids):
+        return self._select("fingerprints", "hashes", document_ids)
+
+    def candidates(self, keys, limit=MAX_CANDIDATES):
+        marks = ",".join("?" * len(keys))
+        with self.lock:
+            rows = self.connection.execute(
+                f"SELECT doc_id, COUNT(*) AS shared FROM bands WHERE key IN ({marks}) "
+                f"GROUP BY doc_id ORDER BY shared DESC LIMIT ?", (*keys, limit)).fetchall()
+        return [(doc_id, shared) for doc_id, shared in rows]
+
+    def ids(self):
+        with self.lock:
+            return [row[0] for row in self.connection.execute("SELECT id FROM documents")]
+
+    def mark_current_format(self):
+        with self._transaction() as cursor:
+            cursor.execute(f"PRAGMA user_version = {FORMAT}")
+
+    def stats(self):
+        with self.lock:
+            count = self.connection.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
+        return {"backend": "sqlite", "documents": count, "bytes": size}
+
+    def close(self):
+        self.connection.close()
