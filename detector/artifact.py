@@ -12,10 +12,10 @@ from pathlib import Path
 import joblib
 import numpy as np
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: adds the machine_paraphrase model
 MANIFEST = "manifest.json"
 ARRAYS = "arrays.npz"
-MODELS = "models.joblib"  # {"token": token swap model, "document": document classifier}
+MODELS = "models.joblib"  # {"token": swap model, "document": classifier, "machine_paraphrase": {lexical, classifier}}
 
 
 class ArtifactError(RuntimeError):

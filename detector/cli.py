@@ -35,13 +35,14 @@ def format_text(result: dict, color: bool) -> str:
         return f"{result['id'] or result['source'] + ':' + str(result['line'])}: ERROR {result['error']['code']}: {result['error']['message']}"
     if not result["supported"]:
         return f"{result['id']}: not scored ({result['reason']})"
-    score = result["category_scores"]["spun_text"]
-    verdict = "SPUN" if result["flagged"] else "clean"
+    verdict = ", ".join(name.upper() for name, flagged in result["categories"].items() if flagged) or "clean"
+    scores = ", ".join(f"{name} {score:.3f} (threshold {result['thresholds'][name]:.3f})"
+                       for name, score in result["category_scores"].items())
     mark = (lambda s: f"\033[1;31m{s}\033[0m") if color else (lambda s: f"[{s}]")
-    lines = [f"{result['id']}: {verdict} (spun_text {score:.3f}, threshold {result['threshold']:.3f}, "
-             f"{result['num_words']} words)"]
+    lines = [f"{result['id']}: {verdict}: {scores}, {result['num_words']} words"]
     for span in result["spans"][:15]:
-        lines.append(f"    {mark(span['text'])} <- {span['likely_original']!r}  {span['kind']} {span['score']:.2f}")
+        original = f" <- {span['likely_original']!r}" if span["likely_original"] else ""
+        lines.append(f"    {mark(span['text'])}{original}  {span['kind']} {span['score']:.2f}")
     return "\n".join(lines)
 
 
@@ -51,11 +52,12 @@ def command_score(args) -> int:
     from detector.artifact import ArtifactError
     from detector.batch import Summary, cached_detector, completed_keys, run_dask, score_stream
     from detector.documents import expand_paths, read_documents
+    from detector.reference.storage import IndexFormatError
 
     settings = _settings(args)
     try:
         cached_detector(settings)  # fail fast, before any output, when the model cannot be loaded
-    except (ArtifactError, OSError) as exc:
+    except (ArtifactError, IndexFormatError, OSError) as exc:
         print(f"spun-detector: {exc}", file=sys.stderr)
         return EXIT_FATAL
     if args.engine == "dask":
@@ -91,6 +93,14 @@ def command_score(args) -> int:
     return 0
 
 
+def record_labels(record: dict) -> dict[str, int]:
+    """Labels of an evaluation record: ``labels`` per category, or ``label`` for spun_text."""
+    labels = dict(record.get("labels") or {})
+    if "label" in record:
+        labels.setdefault("spun_text", record["label"])
+    return {category: int(label) for category, label in labels.items()}
+
+
 def command_evaluate(args) -> int:
     import numpy as np
 
@@ -99,15 +109,19 @@ def command_evaluate(args) -> int:
     from detector.model_card import metrics_markdown
 
     detector = _detector(args)
-    scores, labels, subsets = [], [], []
+    rows = {category: [] for category in detector.thresholds}
     for record in read_jsonl(args.file):
-        result = detector.score(record["text"], record.get("id"))
+        result = detector.score(record["text"], record.get("id"), return_spans=False)
         if result["supported"]:
-            scores.append(result["category_scores"]["spun_text"])
-            labels.append(int(record["label"]))
-            subsets.append(record.get("subset", "all documents"))
-    table = metrics_by_subset(np.array(scores), np.array(labels), np.array(subsets), detector.threshold)
-    print(json.dumps(table, indent=2) if args.json else metrics_markdown(table))
+            for category, label in record_labels(record).items():
+                rows[category].append((result["category_scores"][category], label,
+                                       record.get("subset", "all documents")))
+    tables = {category: metrics_by_subset(*map(np.array, zip(*found)), detector.thresholds[category])
+              for category, found in rows.items() if found}
+    if args.json:
+        print(json.dumps(tables, indent=2))
+    else:
+        print("\n\n".join(f"## {category}\n\n{metrics_markdown(table)}" for category, table in tables.items()))
     return 0
 
 
@@ -154,13 +168,18 @@ def command_index(args) -> int:
     from detector.batch import batches
     from detector.documents import read_documents
     from detector.reference import open_index
+    from detector.reference.storage import IndexFormatError
     from detector.settings import Settings
 
     location = Settings.from_env(index=args.index).index
     if not location:
         print("spun-detector: no index given (--index PATH_OR_URL or SPUN_DETECTOR_INDEX)", file=sys.stderr)
         return EXIT_FATAL
-    index = open_index(location)
+    try:
+        index = open_index(location)
+    except IndexFormatError as exc:
+        print(f"spun-detector: {exc}", file=sys.stderr)
+        return EXIT_FATAL
     try:
         if args.action == "add":
             added = failed = 0
@@ -208,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     model_options(score)
     score.set_defaults(run=command_score)
 
-    evaluate = commands.add_parser("evaluate", help="metrics on a labelled JSONL file {id, text, label, subset?}")
+    evaluate = commands.add_parser("evaluate", help="metrics per attribute on a labelled JSONL file {id, text, "
+                                   "label (spun_text) or labels {spun_text, machine_paraphrase}, subset?}")
     evaluate.add_argument("file")
     evaluate.add_argument("--json", action="store_true")
     model_options(evaluate)

@@ -10,6 +10,7 @@ from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
 
 from detector.corpora import Article
+from detector.evidence import SubstitutionRecognizer
 from detector.spinner import Spinner
 from detector.thesaurus import Thesaurus
 
@@ -17,6 +18,7 @@ BENCHMARK_RATES = (0.05, 0.10, 0.15, 0.20, 0.30, 0.50)
 BENCHMARK_POLICIES = ("uniform", "frequency")
 MIN_BENCHMARK_WORDS = 200
 TOP_SPANS = 10
+MIN_TRANSLATION_WORDS = 150
 
 
 def binary_metrics(scores: np.ndarray, labels: np.ndarray, threshold: float) -> dict:
@@ -56,7 +58,7 @@ def span_quality(result: dict, changes: list) -> tuple[int, int, int]:
     true original."""
     originals = {(c.begin, c.end): c.original.lower() for c in changes}
     starts = {c.begin: c for c in changes}
-    top = [s for s in result["spans"] if s["kind"] != "tortured_phrase"][:TOP_SPANS]
+    top = [s for s in result["spans"] if s["kind"] in SubstitutionRecognizer.KIND_NAMES][:TOP_SPANS]
     hits = [s for s in top if s["begin"] in starts or any(c.begin <= s["begin"] < c.end for c in changes)]
     right = sum(1 for s in hits if originals.get((s["begin"], s["end"])) == s["likely_original"].lower())
     return len(top), len(hits), right
@@ -91,3 +93,40 @@ def spin_benchmark(detector, articles: list[Article], thesaurus: Thesaurus, seed
     metrics["spans"] = {"top_spans": int(spans[0]), "precision_at_10": float(spans[1] / max(1, spans[0])),
                         "original_accuracy": float(spans[2] / max(1, spans[1]))}
     return SpinBenchmark(metrics, np.concatenate(scores), np.concatenate(labels), np.concatenate(subsets))
+
+
+def machine_paraphrase_benchmark(detector, translations: list, native: list[Article]) -> dict:
+    """Machine-paraphrase metrics on test translations of 150+ words (all systems, systems seen
+    and never seen in training, per language pair and per system) and on native news."""
+    from detector.mt_training import HELD_OUT_SYSTEMS
+
+    translations = [t for t in translations if len(t.text.split()) >= MIN_TRANSLATION_WORDS]
+    scored = [(t, _machine_score(detector, t.text)) for t in tqdm(translations, desc="translations", mininterval=5)]
+    translations = [t for t, score in scored if score is not None]  # not English: not scored
+    scores = np.array([score for _, score in scored if score is not None])
+    labels = np.array([t.label for t in translations])
+    systems = np.array([t.system for t in translations])
+    pairs = np.array([t.pair for t in translations])
+    sources = np.array([t.source for t in translations])
+    human = labels == 0
+    threshold = detector.thresholds["machine_paraphrase"]
+    held_out = np.isin(systems, sorted(HELD_OUT_SYSTEMS))
+    table = {"all systems": binary_metrics(scores, labels, threshold),
+             "systems seen in training": binary_metrics(scores[~held_out], labels[~held_out], threshold),
+             "held-out systems": binary_metrics(scores[human | held_out], labels[human | held_out], threshold)}
+    table["by language pair"] = {p: binary_metrics(scores[pairs == p], labels[pairs == p], threshold)
+                                 for p in sorted(set(pairs.tolist()))}
+    table["by system"] = {}
+    for system in sorted(set(systems[~human].tolist())):
+        rows = (systems == system) | (human & np.isin(sources, sources[systems == system]))
+        name = f"{system} (held out)" if system in HELD_OUT_SYSTEMS else system
+        table["by system"][name] = binary_metrics(scores[rows], labels[rows], threshold)
+    native_texts = [a.text for a in native if len(a.text.split()) >= MIN_TRANSLATION_WORDS]
+    native_scores = np.array([score for text in tqdm(native_texts, desc="native news", mininterval=5)
+                              if (score := _machine_score(detector, text)) is not None])
+    table["native news"] = binary_metrics(native_scores, np.zeros(len(native_scores)), threshold)
+    return table
+
+
+def _machine_score(detector, text: str) -> float | None:
+    return detector.score(text, return_spans=False)["category_scores"]["machine_paraphrase"]

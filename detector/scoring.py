@@ -1,4 +1,6 @@
-"""The public scoring API: load the bundled model once, score documents one by one or in batches.
+"""The public scoring API: load the bundled model once, score documents one by one or in batches,
+for two attributes: ``spun_text`` (synonym-spinner output) and ``machine_paraphrase``
+(machine-translated or round-trip-translated text).
 
 Each document either yields a result or fails alone with a ``DocumentError`` that names a code."""
 from __future__ import annotations
@@ -13,11 +15,14 @@ from detector.features import FEATURE_NAMES, AnalysisEngine
 from detector.forest import CompiledForest
 from detector.language import detect_language
 from detector.lm import NgramStats
+from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
+from detector.machine_paraphrase import MachineParaphraseModel
 from detector.settings import Settings
-from detector.text import tokenize
+from detector.text import lm_form, tokenize
 from detector.thesaurus import CandidateTable
 
 CATEGORY = "spun_text"
+CATEGORIES = (CATEGORY, MACHINE_CATEGORY)
 MAX_CONTROL_SHARE = 0.01
 # Chance that one match of the configured tortured-phrase list is spinner output, combined with the
 # classifier by noisy-OR: one match alone stays below any useful threshold, three make a near-certainty.
@@ -47,13 +52,14 @@ def check_text(text, max_chars: int) -> str:
 
 
 class Detector:
-    """Spun-text detector built from a model artifact."""
+    """Spun-text and machine-paraphrase detector built from a model artifact."""
 
-    def __init__(self, engine: AnalysisEngine, classifier, threshold: float, manifest: dict, settings: Settings,
-                 index=None):
+    def __init__(self, engine: AnalysisEngine, classifier, threshold: float, machine: MachineParaphraseModel,
+                 manifest: dict, settings: Settings, index=None):
         self.engine = engine
         self.classifier = classifier
-        self.threshold = threshold
+        self.threshold = threshold  # of spun_text
+        self.machine = machine
         self.manifest = manifest
         self.settings = settings
         self.index = index  # optional ReferenceIndex: results then carry "matches"
@@ -61,6 +67,10 @@ class Detector:
     @property
     def version(self) -> str:
         return self.manifest["version"]
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        return {CATEGORY: self.threshold, MACHINE_CATEGORY: self.machine.threshold}
 
     @classmethod
     def load(cls, path: str | Path | None = None, settings: Settings | None = None) -> "Detector":
@@ -73,17 +83,22 @@ class Detector:
 
             index = open_index(settings.index)
         classifier = CompiledForest(models["document"])
-        return cls(engine, classifier, float(manifest["threshold"]), manifest, settings, index)
+        machine = MachineParaphraseModel(models[MACHINE_CATEGORY]["lexical"], models[MACHINE_CATEGORY]["classifier"],
+                                         float(manifest[MACHINE_CATEGORY]["threshold"]), engine.substitutions.stats)
+        return cls(engine, classifier, float(manifest["threshold"]), machine, manifest, settings, index)
 
-    def score(self, text, document_id: str | None = None, threshold: float | None = None,
+    def score(self, text, document_id: str | None = None, thresholds: dict[str, float] | None = None,
               return_spans: bool = True) -> dict:
+        """Scores of both attributes; ``thresholds`` overrides the model's for some categories."""
         text = check_text(text, self.settings.max_document_chars)
-        threshold = self.threshold if threshold is None else threshold
+        thresholds = {**self.thresholds, **(thresholds or {})}
         tokens = tokenize(text)
         words = [t.text for t in tokens if t.text[0].isalpha()]
         language = detect_language(words[:2000])
-        result = {"id": document_id, "flagged": False, "category_scores": {CATEGORY: None},
-                  "threshold": threshold, "spans": [], "signals": {},
+        result = {"id": document_id, "flagged": False, "categories": dict.fromkeys(thresholds, False),
+                  "category_scores": dict.fromkeys(thresholds), "threshold": thresholds[CATEGORY],
+                  "thresholds": thresholds,
+                  "spans": [], "signals": {},
                   "num_words": sum(1 for t in tokens if t.text[0].isalnum()),
                   "language": language.language, "supported": language.supported,
                   "model_version": self.version}
@@ -92,13 +107,20 @@ class Detector:
         if not language.supported:
             return {**result, "reason": language.reason}
         analysis = self.engine.analyze(text, tokens)
-        probability = float(self._combine(analysis.features[None, :])[0])
-        spans = analysis.spans[: self.settings.max_spans] if return_spans else []
-        return {**result, "flagged": probability >= threshold, "category_scores": {CATEGORY: round(probability, 6)},
+        scores = {CATEGORY: float(self._combine(analysis.features[None, :])[0]),
+                  MACHINE_CATEGORY: float(self.machine.probability(
+                      self.machine.features(text, tokens, [lm_form(t.text) for t in tokens]))[0])}
+        categories = {name: score >= thresholds[name] for name, score in scores.items()}
+        spans = analysis.spans
+        if categories[MACHINE_CATEGORY] and return_spans:
+            spans = sorted(spans + self.machine.spans(text, scores[MACHINE_CATEGORY]), key=lambda s: -s.score)
+        spans = spans[: self.settings.max_spans] if return_spans else []
+        return {**result, "flagged": any(categories.values()), "categories": categories,
+                "category_scores": {name: round(score, 6) for name, score in scores.items()},
                 "spans": [s.to_dict() for s in spans], "signals": analysis.signals}
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        """Scores of many English texts at once (evaluation and threshold selection)."""
+        """Spun-text scores of many English texts at once (evaluation and threshold selection)."""
         return self._combine(np.vstack([self.engine.analyze(text).features for text in texts]))
 
     def _combine(self, features: np.ndarray) -> np.ndarray:

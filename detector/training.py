@@ -24,11 +24,14 @@ from detector import __version__
 from detector.artifact import write_artifact
 from detector.corpora import (CORPUS_SPLITS, NEWS_SPLITS, Article, read_articles, read_jsonl, read_paraphrase_paragraphs,
                               read_translation_references, split_of)
-from detector.evaluation import metrics_by_subset, spin_benchmark
+from detector.evaluation import machine_paraphrase_benchmark, metrics_by_subset, spin_benchmark
 from detector.features import FEATURE_NAMES, AnalysisEngine
 from detector.lm import NgramStats
 from detector.model_card import write_model_card
+from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
+from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
 from detector.morphology import base_forms
+from detector.mt_training import train_machine_paraphrase, translation_splits
 from detector.scoring import Detector, build_engine, document_probability
 from detector.settings import Settings
 from detector.spinner import Spinner
@@ -47,7 +50,8 @@ class TrainingConfig:
     news: list[str]
     corpora: list[str] = field(default_factory=list)
     paraphrases: str | None = None
-    translations: list[str] = field(default_factory=list)
+    translations: list[str] = field(default_factory=list)  # WMT21 documents: references are clean validation
+    machine_translations: list[str] = field(default_factory=list)  # WMT21 files for the machine_paraphrase model
     output: str = "models/spun-detector-v1"
     seed: int = 13
     min_rate: float = 0.05
@@ -58,7 +62,7 @@ class TrainingConfig:
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.0.0"
+    version: str = "1.1.0"
     command: str = ""
 
 
@@ -172,6 +176,8 @@ def train_token_model(engine: AnalysisEngine, articles: list[Article], config: T
 
 
 def train(config: TrainingConfig) -> Path:
+    if not config.machine_translations:
+        raise ValueError("training needs WMT21-style translation files for the machine_paraphrase attribute")
     started = time.time()
     settings = Settings.from_env()
     thesaurus = Thesaurus.load()
@@ -210,9 +216,14 @@ def train(config: TrainingConfig) -> Path:
     labels = np.array(validation_labels)
     threshold = choose_threshold(scores[labels == 0])
 
+    translations_by_split = translation_splits(config.machine_translations)
+    machine, machine_record = train_machine_paraphrase(stats, translations_by_split, pools.train,
+                                                       pools.validation, config.seed)
     manifest = {
         "name": "spun-detector", "version": config.version, "code_version": __version__,
         "threshold": threshold, "feature_names": list(FEATURE_NAMES),
+        MACHINE_CATEGORY: {**machine_record, "feature_names": list(MACHINE_FEATURE_NAMES),
+                           "translations": config.machine_translations},
         "metrics": {"validation": metrics_by_subset(scores, labels, np.array(subsets), threshold)},
         "training": {
             "command": config.command, "seed": config.seed, "news": config.news, "corpora": config.corpora,
@@ -227,11 +238,14 @@ def train(config: TrainingConfig) -> Path:
         },
     }
     folder = Path(config.output)
-    models = {"token": token_model, "document": classifier}
+    models = {"token": token_model, "document": classifier,
+              MACHINE_CATEGORY: machine.fitted_models()}
     write_artifact(folder, arrays, models, manifest)
     detector = Detector.load(folder, settings)
     test = spin_benchmark(detector, pools.test, thesaurus, seed=config.seed + 1000)
     manifest["metrics"]["test"] = test.metrics
+    manifest["metrics"][f"{MACHINE_CATEGORY}_test"] = machine_paraphrase_benchmark(
+        detector, translations_by_split.test, pools.test)
     manifest["training"]["seconds"] = round(time.time() - started, 1)
     manifest = write_artifact(folder, arrays, models, manifest)
     write_model_card(folder, manifest, test.scores, test.labels, test.subsets)
@@ -246,4 +260,5 @@ def default_config(data_dir: str, output: str, **overrides) -> TrainingConfig:
         corpora=sorted(glob.glob(str(data / "corpus" / "*.jsonl.xz"))),
         paraphrases=str(data / "paraphrase" / "mrpc_train.tsv"),
         translations=sorted(glob.glob(str(data / "mt" / "wmt21_*.docs.jsonl"))),
+        machine_translations=sorted(glob.glob(str(data / "mt" / "wmt21_*.jsonl"))),
         output=output, command=" ".join(["spun-detector"] + sys.argv[1:]), **overrides)

@@ -5,7 +5,7 @@ import json
 
 from flask import Blueprint, current_app, jsonify, request
 
-from detector.scoring import CATEGORY, DocumentError
+from detector.scoring import CATEGORIES, DocumentError
 from service.auth import require_api_key
 from service.schemas import RequestError, document_problem, parse_analyze
 
@@ -25,10 +25,9 @@ def json_body():
 
 
 def _result(detector, document: dict, parsed) -> dict:
-    result = detector.score(document.get("text"), document["id"], parsed.threshold, parsed.return_spans)
+    result = detector.score(document.get("text"), document["id"], parsed.thresholds, parsed.return_spans)
     result.pop("model_version", None)
-    result["categories"] = {CATEGORY: result["flagged"]}  # an unscored document is never flagged
-    result["thresholds"] = {CATEGORY: result.pop("threshold")}
+    result.pop("threshold")  # the service reports every category's threshold in "thresholds"
     return result
 
 
@@ -57,5 +56,5 @@ def models():
     detector = current_app.extensions["detector"]
     manifest = detector.manifest
     return jsonify({"models": [{"name": manifest["name"], "version": detector.version,
-                                "categories": [CATEGORY], "thresholds": {CATEGORY: detector.threshold},
+                                "categories": list(CATEGORIES), "thresholds": detector.thresholds,
                                 "metrics": manifest["metrics"], "trained_at": manifest["training"]["trained_at"]}]})

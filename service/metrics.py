@@ -43,7 +43,7 @@ class Metrics:
                 lines.append(f'spun_request_seconds_bucket{{route="{route}",le="+Inf"}} {self.latency_count[route]}')
                 lines.append(f'spun_request_seconds_sum{{route="{route}"}} {self.latency_sum[route]:.6f}')
                 lines.append(f'spun_request_seconds_count{{route="{route}"}} {self.latency_count[route]}')
-            for name, help_text in (("scored", "Documents scored."), ("flagged", "Documents flagged as spun."),
+            for name, help_text in (("scored", "Documents scored."), ("flagged", "Documents flagged in any category."),
                                     ("failed", "Documents rejected with a per-document error.")):
                 lines += [f"# HELP spun_documents_{name}_total {help_text}",
                           f"# TYPE spun_documents_{name}_total counter",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from detector import __version__
+from detector.scoring import CATEGORIES
 
 NUMBER_OR_NULL = {"type": ["number", "null"]}
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
@@ -10,7 +11,8 @@ ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
 SPAN = {"type": "object", "required": ["begin", "end", "text", "likely_original", "score", "kind"],
         "properties": {"begin": {"type": "integer"}, "end": {"type": "integer"}, "text": {"type": "string"},
                        "likely_original": {"type": "string"}, "score": {"type": "number"},
-                       "kind": {"enum": ["synonym", "numeral", "function_word", "tortured_phrase", "style_flip"]}}}
+                       "kind": {"enum": ["synonym", "numeral", "function_word", "tortured_phrase", "style_flip",
+                                                 "machine_translation"]}}}
 MATCH = {"type": "object", "required": ["source_id", "copy_score", "coverage", "substitution_rate", "substitutions"],
          "properties": {"source_id": {"type": "string"}, "copy_score": {"type": "number"},
                         "coverage": {"type": "number"}, "substitution_rate": {"type": "number"},
@@ -23,9 +25,12 @@ RESULT = {
                  "num_words", "language", "supported"],
     "properties": {
         "id": {"type": "string"}, "flagged": {"type": "boolean"},
-        "categories": {"type": "object", "properties": {"spun_text": {"type": "boolean"}}},
-        "category_scores": {"type": "object", "properties": {"spun_text": NUMBER_OR_NULL}},
-        "thresholds": {"type": "object", "properties": {"spun_text": {"type": "number"}}},
+        "categories": {"type": "object", "required": list(CATEGORIES),
+                       "properties": {c: {"type": "boolean"} for c in CATEGORIES}},
+        "category_scores": {"type": "object", "required": list(CATEGORIES),
+                            "properties": {c: NUMBER_OR_NULL for c in CATEGORIES}},
+        "thresholds": {"type": "object", "required": list(CATEGORIES),
+                       "properties": {c: {"type": "number"} for c in CATEGORIES}},
         "spans": {"type": "array", "items": SPAN}, "signals": {"type": "object"},
         "num_words": {"type": "integer"}, "language": {"type": "string"}, "supported": {"type": "boolean"},
         "reason": {"type": "string"}, "matches": {"type": "array", "items": MATCH},
@@ -41,7 +46,8 @@ ANALYZE_REQUEST = {
             "type": "object", "required": ["id", "text"],
             "properties": {"id": {"type": "string"}, "text": {"type": "string"}, "language": {"type": "string"}}}},
         "return_spans": {"type": "boolean", "default": True},
-        "thresholds": {"type": "object", "properties": {"spun_text": {"type": "number", "minimum": 0, "maximum": 1}}},
+        "thresholds": {"type": "object", "additionalProperties": False,
+                       "properties": {c: {"type": "number", "minimum": 0, "maximum": 1} for c in CATEGORIES}},
         "client_token": {"type": "string", "maxLength": 200},
     },
 }

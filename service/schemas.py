@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from detector.scoring import CATEGORY
+from detector.scoring import CATEGORIES
 
 
 class RequestError(Exception):
@@ -18,7 +18,7 @@ class RequestError(Exception):
 class AnalyzeRequest:
     documents: list[dict]
     return_spans: bool
-    threshold: float | None
+    thresholds: dict[str, float]
     client_token: str | None
 
 
@@ -42,16 +42,15 @@ def parse_analyze(body, max_documents: int) -> AnalyzeRequest:
     if not isinstance(return_spans, bool):
         raise _fail("'return_spans' must be true or false")
     thresholds = body.get("thresholds", {})
-    if not isinstance(thresholds, dict) or set(thresholds) - {CATEGORY}:
-        raise _fail(f"'thresholds' may only set '{CATEGORY}'")
-    threshold = thresholds.get(CATEGORY)
-    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
-                                  or not 0 <= threshold <= 1):
-        raise _fail(f"'thresholds.{CATEGORY}' must be a number between 0 and 1")
+    if not isinstance(thresholds, dict) or set(thresholds) - set(CATEGORIES):
+        raise _fail(f"'thresholds' may only set {', '.join(repr(c) for c in CATEGORIES)}")
+    for category, threshold in thresholds.items():
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+            raise _fail(f"'thresholds.{category}' must be a number between 0 and 1")
     client_token = body.get("client_token")
     if client_token is not None and (not isinstance(client_token, str) or len(client_token) > 200):
         raise _fail("'client_token' must be a string of at most 200 characters")
-    return AnalyzeRequest(documents, return_spans, threshold, client_token)
+    return AnalyzeRequest(documents, return_spans, thresholds, client_token)
 
 
 def document_problem(document, seen_ids: set) -> tuple[str | None, str, str] | None:

@@ -4,7 +4,7 @@ import pytest
 
 from detector.settings import Settings
 from detector.training import TrainingConfig, train
-from tests.fixture_corpus import fixture_articles
+from tests.fixture_corpus import fixture_articles, fixture_translations
 
 FRENCH = ("Le gouvernement a annoncé mardi que les deux pays reprendraient les négociations la semaine "
           "prochaine. Les responsables européens ont déclaré que la réunion était reportée.")
@@ -18,6 +18,10 @@ def fixture_data(tmp_path_factory):
     with open(root / "news" / "bbc.jsonl", "w") as handle:
         for i, text in enumerate(fixture_articles(400)):
             handle.write(json.dumps({"id": f"fixture/{i}", "text": text}) + "\n")
+    (root / "mt").mkdir()
+    with open(root / "mt" / "wmt21_fixture.xx-en.docs.jsonl", "w") as handle:
+        for record in fixture_translations(80):
+            handle.write(json.dumps(record) + "\n")
     return root
 
 
@@ -26,6 +30,7 @@ def tiny_model(fixture_data, tmp_path_factory):
     """A tiny model trained on the fixture corpus by the real training code."""
     output = tmp_path_factory.mktemp("model") / "tiny"
     config = TrainingConfig(news=[str(fixture_data / "news" / "bbc.jsonl")], output=str(output),
+                            machine_translations=[str(fixture_data / "mt" / "wmt21_fixture.xx-en.docs.jsonl")],
                             min_word_count=1, token_model_articles=60, command="pytest fixture")
     train(config)
     return output

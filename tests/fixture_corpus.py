@@ -48,3 +48,29 @@ Local officials said the bridge would be closed for repairs for two weeks.
 def fixture_articles(count: int, sentences_per_article: int = 16, seed: int = 0) -> list[str]:
     rng = random.Random(seed)
     return [" ".join(rng.sample(SENTENCES, sentences_per_article)) for _ in range(count)]
+
+
+# How the fixture's "machine translations" word things: consistent, literal choices a lexical
+# model can learn from a few dozen documents.
+MACHINE_WORDING = {"said": "stated", "meeting": "conference", "will": "is going to", "the two": "both of the",
+                   "officials": "responsible persons", "would": "will", "next week": "in the next week"}
+
+
+def fixture_translations(sources: int, seed: int = 0) -> list[dict]:
+    """WMT21-shaped document records: a human reference and three MT systems per source, one of
+    them (Facebook-AI) among the systems training holds out."""
+    rng = random.Random(seed)
+    records = []
+    for number in range(sources):
+        sentences = rng.sample(SENTENCES, 12)
+        records.append({"pair": "xx-en", "docid": f"doc{number}", "refs": {"A": sentences}, "hyps": {
+            system: [machine_wording(s, rng, share) for s in sentences]
+            for system, share in (("SystemOne", 0.9), ("SystemTwo", 0.7), ("Facebook-AI", 0.8))}})
+    return records
+
+
+def machine_wording(sentence: str, rng: random.Random, share: float) -> str:
+    for human, machine in MACHINE_WORDING.items():
+        if human in sentence and rng.random() < share:
+            sentence = sentence.replace(human, machine)
+    return sentence

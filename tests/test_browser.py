@@ -65,4 +65,6 @@ def test_paste_analyze_and_see_highlights(server, browser, tmp_path):
     assert first.get_attribute("tabindex") == "0"
     assert browser.find_element(By.ID, "highlighted").text.replace("\n", "").startswith("American and European")
     assert browser.find_element(By.ID, "verdict").text
+    summary = browser.find_element(By.ID, "summary").text
+    assert "spun_text score" in summary and "machine_paraphrase score" in summary
     browser.save_screenshot(str(tmp_path / "page.png"))

@@ -73,4 +73,4 @@ def test_spin_then_evaluate(tmp_path, model_args, capsys):
     labelled.write_text("\n".join(json.dumps(r) for r in rows))
     assert main(["evaluate", str(labelled), "--json", *model_args]) == 0
     table = json.loads(capsys.readouterr().out)
-    assert table["fixture"]["documents"] == 24 and table["fixture"]["roc_auc"] > 0.8
+    assert table["spun_text"]["fixture"]["documents"] == 24 and table["spun_text"]["fixture"]["roc_auc"] > 0.8

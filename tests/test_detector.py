@@ -27,11 +27,15 @@ def test_swapped_word_gets_the_top_span_with_its_original(detector):
 
 def test_result_shape(detector):
     result = detector.score(fixture_articles(1, seed=99)[0], "doc-1")
-    assert set(result) >= {"id", "flagged", "category_scores", "threshold", "spans", "signals", "num_words",
-                           "language", "supported", "model_version"}
+    assert set(result) >= {"id", "flagged", "categories", "category_scores", "threshold", "thresholds", "spans",
+                           "signals", "num_words", "language", "supported", "model_version"}
     assert result["id"] == "doc-1" and result["language"] == "en" and result["supported"]
-    assert 0.0 <= result["category_scores"]["spun_text"] <= 1.0
-    assert result["flagged"] == (result["category_scores"]["spun_text"] >= result["threshold"])
+    assert set(result["category_scores"]) == set(result["categories"]) == {"spun_text", "machine_paraphrase"}
+    for category, score in result["category_scores"].items():
+        assert 0.0 <= score <= 1.0
+        assert result["categories"][category] == (score >= result["thresholds"][category])
+    assert result["threshold"] == result["thresholds"]["spun_text"]
+    assert result["flagged"] == any(result["categories"].values())
 
 
 def test_spun_articles_score_higher_than_clean(detector):

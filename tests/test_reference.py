@@ -243,6 +243,17 @@ def test_an_old_sqlite_index_is_refused_until_migrated(tmp_path, capsys):
     assert len(index.storage.fingerprints([i for i, _ in originals])) == 5
 
 
+def test_the_command_line_names_the_migration_for_an_old_index(tmp_path, capsys):
+    from detector.cli import main
+
+    path = str(tmp_path / "old.db")
+    legacy_sqlite_index(path, articles(2))
+    assert main(["index", "stats", "--index", path]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("spun-detector: ") and "detector.reference.migrate" in error
+    assert "Traceback" not in error
+
+
 def test_an_index_of_a_newer_format_is_refused_even_by_the_migration(tmp_path):
     path = str(tmp_path / "new.db")
     open_index(path).close()

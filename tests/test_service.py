@@ -36,14 +36,16 @@ def analyze(client, body, **kwargs):
 
 def test_analyze_happy_path(client):
     response = analyze(client, {"documents": [{"id": "a1", "text": SPUN, "language": "en"}],
-                                "return_spans": True, "thresholds": {"spun_text": 0.7}, "client_token": "req-42"})
+                                "return_spans": True, "thresholds": {"spun_text": 0.7, "machine_paraphrase": 0.9},
+                                "client_token": "req-42"})
     assert response.status_code == 200
     body = response.get_json()
     validate(response, "/v1/analyze", "post")
     assert body["client_token"] == "req-42" and body["errors"] == []
     result = body["results"][0]
-    assert result["id"] == "a1" and result["thresholds"] == {"spun_text": 0.7}
-    assert result["categories"]["spun_text"] == (result["category_scores"]["spun_text"] >= 0.7)
+    assert result["id"] == "a1" and result["thresholds"] == {"spun_text": 0.7, "machine_paraphrase": 0.9}
+    for category, threshold in result["thresholds"].items():
+        assert result["categories"][category] == (result["category_scores"][category] >= threshold)
     assert result["spans"][0]["likely_original"] == "officials"
     assert SPUN[result["spans"][0]["begin"]:result["spans"][0]["end"]] == result["spans"][0]["text"]
 

@@ -9,6 +9,13 @@ function element(tag, props, children) {
   return node;
 }
 
+const VERDICTS = {spun_text: "Likely spun", machine_paraphrase: "Likely machine-translated"};
+
+function explain(span) {
+  const why = span.likely_original ? `likely original: “${span.likely_original}”` : "machine-translation wording";
+  return `${why} (${span.kind}, ${span.score.toFixed(2)})`;
+}
+
 function highlight(text, spans) {
   const container = document.getElementById("highlighted");
   container.replaceChildren();
@@ -17,7 +24,7 @@ function highlight(text, spans) {
   for (const span of ordered) {
     if (span.begin < cursor) continue;
     container.append(text.slice(cursor, span.begin));
-    const tip = `likely original: “${span.likely_original}” (${span.kind}, ${span.score.toFixed(2)})`;
+    const tip = explain(span);
     const mark = element("mark", {tabIndex: 0, className: span.score >= 0.9 ? "strong" : "",
                                   title: tip}, [text.slice(span.begin, span.end)]);
     mark.setAttribute("aria-label", `${span.text}: ${tip}`);
@@ -40,15 +47,17 @@ function show(text, result) {
     list.replaceChildren();
     return;
   }
-  const score = result.category_scores.spun_text;
-  verdict.textContent = result.flagged ? "Likely spun" : "No sign of spinning";
+  const flagged = Object.keys(result.categories).filter((name) => result.categories[name]);
+  verdict.textContent = flagged.length ? flagged.map((name) => VERDICTS[name] || name).join("; ")
+                                       : "No sign of spinning or machine translation";
   verdict.className = result.flagged ? "flagged" : "clean";
+  const scores = Object.entries(result.category_scores).map(([name, score]) =>
+    `${name} score ${score.toFixed(3)} (threshold ${result.thresholds[name].toFixed(3)})`);
   document.getElementById("summary").textContent =
-    `spun_text score ${score.toFixed(3)} (threshold ${result.thresholds.spun_text.toFixed(3)}), ` +
-    `${result.num_words} words, ${result.spans.length} suspicious.`;
+    `${scores.join(", ")}, ${result.num_words} words, ${result.spans.length} suspicious.`;
   highlight(text, result.spans);
   list.replaceChildren(...result.spans.slice(0, 20).map((s) =>
-    element("li", {textContent: `“${s.text}” ← “${s.likely_original}” (${s.kind}, ${s.score.toFixed(2)})`})));
+    element("li", {textContent: `“${s.text}”: ${explain(s)}`})));
 }
 
 form.addEventListener("submit", async (event) => {

@@ -1,0 +1,103 @@
+"""Lexical model of machine-translated English: word choices ("epidemic" for "pandemic", "new
+crown"), function-word and punctuation skeletons ("in order to", "; and") and character n-grams,
+hashed into fixed-size TF-IDF vectors and weighed by a logistic regression.
+
+Trained on translations of the same source documents by people and by machines, so topic words
+cancel out and what remains is how machines word things."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from detector.text import STOPWORDS, normalize
+
+WORD = re.compile(r"\w+|[^\w\s]")
+HASH_FEATURES = 1 << 19
+SKELETON_SUFFIX_MIN = 5  # content words longer than this keep their last two letters (-ed, -ly, -ng)
+
+
+def normalized_lower(text: str) -> str:
+    return normalize(text).lower()
+
+
+def words_with_offsets(text: str) -> list[tuple[str, int, int]]:
+    """Lower-case normalised words and punctuation marks with their offsets in ``text``."""
+    return [(m.group(), m.start(), m.end()) for m in WORD.finditer(normalized_lower(text))]
+
+
+def word_ngrams(text: str) -> list[str]:
+    """Word unigrams and bigrams."""
+    words = [w for w, _, _ in words_with_offsets(text)]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+def skeleton_ngrams(text: str) -> list[str]:
+    """2- to 4-grams of the text's skeleton: function words and punctuation as they are, content
+    words reduced to their shape, so sentence structure counts and topic does not."""
+    shapes = [_shape(word) for word in WORD.findall(normalize(text))]
+    return [" ".join(shapes[i:i + n]) for n in (2, 3, 4) for i in range(len(shapes) - n + 1)]
+
+
+def _shape(word: str) -> str:
+    lower = word.lower()
+    if lower in STOPWORDS or not word[0].isalnum():
+        return lower
+    if word[0].isdigit():
+        return "<num>"
+    if word[0].isupper():
+        return "<Name>"
+    return "<w" + (lower[-2:] if len(lower) > SKELETON_SUFFIX_MIN else "") + ">"
+
+
+def _hashed(analyzer) -> Pipeline:
+    vectorizer = HashingVectorizer(analyzer=analyzer, n_features=HASH_FEATURES, alternate_sign=False, norm=None)
+    return Pipeline([("hash", vectorizer), ("tfidf", TfidfTransformer(sublinear_tf=True))])
+
+
+def lexical_model(C: float = 1.0) -> Pipeline:
+    """Unfitted pipeline: three hashed TF-IDF blocks side by side, then a logistic regression."""
+    char = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), preprocessor=normalized_lower,
+                             n_features=HASH_FEATURES, alternate_sign=False, norm=None)
+    blocks = FeatureUnion([
+        ("words", _hashed(word_ngrams)),
+        ("skeleton", _hashed(skeleton_ngrams)),
+        ("characters", Pipeline([("hash", char), ("tfidf", TfidfTransformer(sublinear_tf=True))])),
+    ])
+    return Pipeline([("blocks", blocks), ("regression", LogisticRegression(C=C, max_iter=3000))])
+
+
+def telling_ngrams(model: Pipeline, text: str, limit: int) -> list[tuple[int, int, float]]:
+    """(begin, end, weight) of the word n-grams of ``text`` that point most to machine
+    translation, strongest first: the local evidence behind the lexical score."""
+    words_block = model.named_steps["blocks"].transformer_list[0][1]
+    vector = words_block.transform([text])
+    weights = model.named_steps["regression"].coef_[0][:HASH_FEATURES]
+    contribution = dict(zip(vector.indices, vector.data * weights[vector.indices]))
+    spans = _ngram_spans(text)
+    if not spans:
+        return []
+    index = _single_hasher().transform([gram for gram, _, _ in spans]).indices
+    found = {}
+    for (gram, begin, end), column in zip(spans, index):
+        value = contribution.get(column, 0.0)
+        if value > 0 and gram not in found:
+            found[gram] = (begin, end, value)
+    return sorted(found.values(), key=lambda item: -item[2])[:limit]
+
+
+def _ngram_spans(text: str) -> list[tuple[str, int, int]]:
+    words = words_with_offsets(text)
+    bigrams = [(f"{a[0]} {b[0]}", a[1], b[2]) for a, b in zip(words, words[1:])]
+    return [w for w in words if w[0][0].isalnum()] + bigrams
+
+
+def _identity(gram: str) -> list[str]:
+    return [gram]
+
+
+def _single_hasher() -> HashingVectorizer:
+    return HashingVectorizer(analyzer=_identity, n_features=HASH_FEATURES, alternate_sign=False, norm=None)

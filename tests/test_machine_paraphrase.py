@@ -1,0 +1,107 @@
+import json
+import random
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from detector.cli import main
+from detector.lexical import skeleton_ngrams
+from detector.mt_training import HELD_OUT_SYSTEMS, TRANSLATION_SPLITS, translation_splits
+from detector.style import STYLE_FEATURE_NAMES, style_features
+from detector.text import lm_form, tokenize
+from detector.translations import read_translations
+from tests.fixture_corpus import SENTENCES, fixture_translations, machine_wording
+
+
+def write_jsonl(path, records):
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    return path
+
+
+def sentence_records(count: int) -> list[dict]:
+    """A WMT21 ``sents`` file: one sentence a line; SystemB misses line 3."""
+    records = []
+    for line in range(1, count + 1):
+        sentence = SENTENCES[line % len(SENTENCES)]
+        hyps = {"SystemA": machine_wording(sentence, random.Random(line), 1.0)}
+        if line != 3:
+            hyps["SystemB"] = sentence.upper()
+        records.append({"pair": "xx-en", "line": line, "refs": {"A": sentence, "B": sentence.lower()}, "hyps": hyps})
+    return records
+
+
+def test_sentence_files_become_passages_with_aligned_translations(tmp_path):
+    path = write_jsonl(tmp_path / "wmt21_test.xx-en.sents.jsonl", sentence_records(40))
+    translations = list(read_translations(path))
+    sources = {t.source for t in translations}
+    assert len(sources) >= 2
+    first = [t for t in translations if t.source == "xx-en:lines-1"]
+    assert {t.system for t in first} == {"human-A", "human-B", "SystemA"}  # SystemB lacks a sentence here
+    human = next(t for t in first if t.system == "human-A")
+    assert len(human.text.split()) >= 180 and human.label == 0
+    assert all(t.label == 1 for t in first if t.system == "SystemA")
+    later = {t.system for t in translations if t.source != "xx-en:lines-1"}
+    assert "SystemB" in later
+
+
+def test_splits_keep_sources_apart_and_held_out_systems_unseen(tmp_path):
+    path = write_jsonl(tmp_path / "wmt21_test.xx-en.docs.jsonl", fixture_translations(60, seed=4))
+    splits = translation_splits([str(path)])
+    by_split = {name: {t.source for t in getattr(splits, name)} for name, _ in TRANSLATION_SPLITS}
+    assert not by_split["train"] & by_split["test"] and not by_split["validation"] & by_split["test"]
+    assert not by_split["train"] & by_split["validation"]
+    assert all(t.system not in HELD_OUT_SYSTEMS for t in splits.train + splits.validation)
+    assert any(t.system in HELD_OUT_SYSTEMS for t in splits.test)
+
+
+def test_style_features_are_finite_for_any_length(detector):
+    stats = detector.engine.substitutions.stats
+    for text in ("Hello.", "Officials said so", " ".join(SENTENCES)):
+        tokens = tokenize(text)
+        row = style_features(tokens, [lm_form(t.text) for t in tokens], stats)
+        assert row.shape == (len(STYLE_FEATURE_NAMES),) and np.all(np.isfinite(row))
+
+
+def test_skeleton_keeps_structure_not_topic():
+    assert skeleton_ngrams("Officials said, in order to") == skeleton_ngrams("Doctors said, in order to")
+    assert skeleton_ngrams("the bank said") != skeleton_ngrams("the bank stated")
+
+
+def test_machine_wording_scores_higher_on_unseen_sources_and_systems(detector):
+    records = fixture_translations(30, seed=777)  # sources the model never saw
+    human = [" ".join(r["refs"]["A"]) for r in records]
+    for system in ("SystemOne", "Facebook-AI"):  # a trained system and a held-out one
+        machine = [" ".join(r["hyps"][system]) for r in records]
+        scores = [detector.score(t)["category_scores"]["machine_paraphrase"] for t in human + machine]
+        assert roc_auc_score([0] * len(human) + [1] * len(machine), scores) > 0.9
+
+
+def test_flagged_machine_text_explains_itself_with_exact_spans(detector):
+    records = fixture_translations(10, seed=778)
+    texts = [" ".join(r["hyps"]["SystemOne"]) for r in records]
+    results = [detector.score(t) for t in texts]
+    flagged = [(t, r) for t, r in zip(texts, results) if r["categories"]["machine_paraphrase"]]
+    assert flagged, "the tiny model flags none of its own machine wording"
+    for text, result in flagged:
+        spans = [s for s in result["spans"] if s["kind"] == "machine_translation"]
+        assert spans and all(text[s["begin"]:s["end"]] == s["text"] for s in spans)
+        assert max(s["score"] for s in spans) <= result["category_scores"]["machine_paraphrase"] + 1e-3  # rounding
+    human = detector.score(" ".join(records[0]["refs"]["A"]))
+    if not human["categories"]["machine_paraphrase"]:
+        assert not [s for s in human["spans"] if s["kind"] == "machine_translation"]
+
+
+def test_evaluate_reports_both_attributes(tmp_path, tiny_model, capsys):
+    records = fixture_translations(12, seed=779)
+    rows = [{"id": f"h{i}", "text": " ".join(r["refs"]["A"]), "labels": {"spun_text": 0, "machine_paraphrase": 0}}
+            for i, r in enumerate(records)]
+    rows += [{"id": f"m{i}", "text": " ".join(r["hyps"]["SystemTwo"]), "labels": {"spun_text": 0,
+                                                                                  "machine_paraphrase": 1}}
+             for i, r in enumerate(records)]
+    path = write_jsonl(tmp_path / "labelled.jsonl", rows)
+    assert main(["evaluate", str(path), "--json", "--model", str(tiny_model), "--tortured-phrases", ""]) == 0
+    tables = json.loads(capsys.readouterr().out)
+    assert set(tables) == {"spun_text", "machine_paraphrase"}
+    assert tables["machine_paraphrase"]["all"]["documents"] == 24
+    assert tables["machine_paraphrase"]["all"]["roc_auc"] > 0.8
+    assert tables["spun_text"]["all"]["positives"] == 0
