@@ -1,6 +1,7 @@
 """Scoring speed (with spans) on one core, model load time, artifact size and peak memory.
 
     python benchmarks/speed.py [--data ../shared/data] [--model models/spun-detector-v1]
+    python benchmarks/speed.py --spun-text-only --output benchmarks/results/speed_spun_text_only.json
 
 Medians over repeated runs; run by hand on a quiet machine, never in CI."""
 from __future__ import annotations
@@ -43,10 +44,12 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=200_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--output", default="benchmarks/results/speed.json")
+    parser.add_argument("--spun-text-only", action="store_true",
+                        help="switch the machine_paraphrase attribute off (SPUN_DETECTOR_MACHINE_PARAPHRASE=false)")
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
-    settings = Settings.from_env(model_path=args.model)
+    settings = Settings.from_env(model_path=args.model, machine_paraphrase=False if args.spun_text_only else None)
     load_times = []
     for _ in range(args.repeats):
         started = time.perf_counter()
@@ -62,7 +65,7 @@ def main() -> None:
         rates.append(words / (time.perf_counter() - started))
     model = Path(settings.model_path)
     report = {
-        "model_version": detector.version,
+        "model_version": detector.version, "categories": list(detector.thresholds),
         "words_per_run": words, "documents_per_run": len(texts),
         "words_per_second_median": round(statistics.median(rates)),
         "words_per_second_runs": [round(r) for r in rates],

@@ -70,6 +70,31 @@ def lexical_model(C: float = 1.0) -> Pipeline:
     return Pipeline([("blocks", blocks), ("regression", LogisticRegression(C=C, max_iter=3000))])
 
 
+class CompiledLexical:
+    """The fitted pipeline's decision function for one text at a time, as plain array arithmetic:
+    the same score without the per-call overhead of the feature union and the TF-IDF matrices."""
+
+    def __init__(self, model: Pipeline):
+        regression = model.named_steps["regression"]
+        weights = regression.coef_[0]
+        self.intercept = float(regression.intercept_[0])
+        self.blocks = []
+        for number, (_, block) in enumerate(model.named_steps["blocks"].transformer_list):
+            tfidf = block.named_steps["tfidf"]
+            columns = slice(number * HASH_FEATURES, (number + 1) * HASH_FEATURES)
+            self.blocks.append((block.named_steps["hash"], tfidf.idf_, weights[columns], tfidf.sublinear_tf))
+
+    def decision(self, text: str) -> float:
+        score = self.intercept
+        for vectorizer, idf, weights, sublinear in self.blocks:
+            row = vectorizer.transform([text])
+            values = (1.0 + np.log(row.data) if sublinear else row.data) * idf[row.indices]
+            norm = np.sqrt(np.dot(values, values))
+            if norm > 0:
+                score += float(np.dot(values, weights[row.indices])) / norm
+        return score
+
+
 def telling_ngrams(model: Pipeline, text: str, limit: int) -> list[tuple[int, int, float]]:
     """(begin, end, weight) of the word n-grams of ``text`` that point most to machine
     translation, strongest first: the local evidence behind the lexical score."""

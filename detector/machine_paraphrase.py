@@ -7,7 +7,7 @@ import numpy as np
 
 from detector.evidence import Span
 from detector.forest import CompiledForest
-from detector.lexical import telling_ngrams
+from detector.lexical import CompiledLexical, telling_ngrams
 from detector.lm import NgramStats
 from detector.style import STYLE_FEATURE_NAMES, style_features
 from detector.text import Token
@@ -22,13 +22,14 @@ class MachineParaphraseModel:
 
     def __init__(self, lexical, classifier, threshold: float, stats: NgramStats):
         self.lexical = lexical
+        self.compiled_lexical = CompiledLexical(lexical)  # the same scores, fast for one text
         self.classifier = classifier
         self.forest = CompiledForest(classifier)  # the same predictions, fast for one row
         self.threshold = threshold
         self.stats = stats
 
     def features(self, text: str, tokens: list[Token], forms: list[str]) -> np.ndarray:
-        lexical_score = self.lexical.decision_function([text])[0]
+        lexical_score = self.compiled_lexical.decision(text)
         return np.concatenate([[lexical_score], style_features(tokens, forms, self.stats)])
 
     def probability(self, features: np.ndarray) -> np.ndarray:

@@ -54,12 +54,12 @@ def check_text(text, max_chars: int) -> str:
 class Detector:
     """Spun-text and machine-paraphrase detector built from a model artifact."""
 
-    def __init__(self, engine: AnalysisEngine, classifier, threshold: float, machine: MachineParaphraseModel,
-                 manifest: dict, settings: Settings, index=None):
+    def __init__(self, engine: AnalysisEngine, classifier, threshold: float,
+                 machine: MachineParaphraseModel | None, manifest: dict, settings: Settings, index=None):
         self.engine = engine
         self.classifier = classifier
         self.threshold = threshold  # of spun_text
-        self.machine = machine
+        self.machine = machine  # None when the machine_paraphrase attribute is switched off
         self.manifest = manifest
         self.settings = settings
         self.index = index  # optional ReferenceIndex: results then carry "matches"
@@ -70,6 +70,9 @@ class Detector:
 
     @property
     def thresholds(self) -> dict[str, float]:
+        """Thresholds of the attributes this detector scores."""
+        if self.machine is None:
+            return {CATEGORY: self.threshold}
         return {CATEGORY: self.threshold, MACHINE_CATEGORY: self.machine.threshold}
 
     @classmethod
@@ -83,15 +86,19 @@ class Detector:
 
             index = open_index(settings.index)
         classifier = CompiledForest(models["document"])
-        machine = MachineParaphraseModel(models[MACHINE_CATEGORY]["lexical"], models[MACHINE_CATEGORY]["classifier"],
-                                         float(manifest[MACHINE_CATEGORY]["threshold"]), engine.substitutions.stats)
+        machine = None
+        if settings.machine_paraphrase:
+            fitted = models[MACHINE_CATEGORY]
+            machine = MachineParaphraseModel(fitted["lexical"], fitted["classifier"],
+                                             float(manifest[MACHINE_CATEGORY]["threshold"]), engine.substitutions.stats)
         return cls(engine, classifier, float(manifest["threshold"]), machine, manifest, settings, index)
 
     def score(self, text, document_id: str | None = None, thresholds: dict[str, float] | None = None,
               return_spans: bool = True) -> dict:
         """Scores of both attributes; ``thresholds`` overrides the model's for some categories."""
         text = check_text(text, self.settings.max_document_chars)
-        thresholds = {**self.thresholds, **(thresholds or {})}
+        overrides = {name: value for name, value in (thresholds or {}).items() if name in self.thresholds}
+        thresholds = {**self.thresholds, **overrides}
         tokens = tokenize(text)
         words = [t.text for t in tokens if t.text[0].isalpha()]
         language = detect_language(words[:2000])
@@ -107,12 +114,13 @@ class Detector:
         if not language.supported:
             return {**result, "reason": language.reason}
         analysis = self.engine.analyze(text, tokens)
-        scores = {CATEGORY: float(self._combine(analysis.features[None, :])[0]),
-                  MACHINE_CATEGORY: float(self.machine.probability(
-                      self.machine.features(text, tokens, [lm_form(t.text) for t in tokens]))[0])}
+        scores = {CATEGORY: float(self._combine(analysis.features[None, :])[0])}
+        if self.machine is not None:
+            forms = [lm_form(t.text) for t in tokens]
+            scores[MACHINE_CATEGORY] = float(self.machine.probability(self.machine.features(text, tokens, forms))[0])
         categories = {name: score >= thresholds[name] for name, score in scores.items()}
         spans = analysis.spans
-        if categories[MACHINE_CATEGORY] and return_spans:
+        if categories.get(MACHINE_CATEGORY) and return_spans:
             spans = sorted(spans + self.machine.spans(text, scores[MACHINE_CATEGORY]), key=lambda s: -s.score)
         spans = spans[: self.settings.max_spans] if return_spans else []
         return {**result, "flagged": any(categories.values()), "categories": categories,

@@ -23,6 +23,7 @@ class Settings:
     span_min_score: float = 0.5
     max_spans: int = 100
     index: str = ""               # reference index: SQLite path or redis:// URL; empty means none
+    machine_paraphrase: bool = True  # score the machine_paraphrase attribute (about half the scoring time)
     # service
     api_keys: str = ""            # comma-separated bearer keys; empty means no authentication
     api_keys_file: str = ""       # file with one key a line, added to api_keys
@@ -44,6 +45,14 @@ class Settings:
         for f in fields(cls):
             raw = environ.get(f"SPUN_DETECTOR_{f.name.upper()}")
             if raw is not None:
-                values[f.name] = type(getattr(cls(), f.name))(raw)
+                values[f.name] = _parse(raw, type(getattr(cls(), f.name)))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def _parse(raw: str, kind: type):
+    if kind is not bool:
+        return kind(raw)
+    if raw.strip().lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ValueError(f"expected true or false, not {raw!r}")
+    return raw.strip().lower() in ("1", "true", "yes", "on")

@@ -5,7 +5,7 @@ import json
 
 from flask import Blueprint, current_app, jsonify, request
 
-from detector.scoring import CATEGORIES, DocumentError
+from detector.scoring import DocumentError
 from service.auth import require_api_key
 from service.schemas import RequestError, document_problem, parse_analyze
 
@@ -56,5 +56,5 @@ def models():
     detector = current_app.extensions["detector"]
     manifest = detector.manifest
     return jsonify({"models": [{"name": manifest["name"], "version": detector.version,
-                                "categories": list(CATEGORIES), "thresholds": detector.thresholds,
+                                "categories": list(detector.thresholds), "thresholds": detector.thresholds,
                                 "metrics": manifest["metrics"], "trained_at": manifest["training"]["trained_at"]}]})

@@ -25,11 +25,12 @@ RESULT = {
                  "num_words", "language", "supported"],
     "properties": {
         "id": {"type": "string"}, "flagged": {"type": "boolean"},
-        "categories": {"type": "object", "required": list(CATEGORIES),
+        # spun_text always; machine_paraphrase unless the server switched it off
+        "categories": {"type": "object", "required": ["spun_text"],
                        "properties": {c: {"type": "boolean"} for c in CATEGORIES}},
-        "category_scores": {"type": "object", "required": list(CATEGORIES),
+        "category_scores": {"type": "object", "required": ["spun_text"],
                             "properties": {c: NUMBER_OR_NULL for c in CATEGORIES}},
-        "thresholds": {"type": "object", "required": list(CATEGORIES),
+        "thresholds": {"type": "object", "required": ["spun_text"],
                        "properties": {c: {"type": "number"} for c in CATEGORIES}},
         "spans": {"type": "array", "items": SPAN}, "signals": {"type": "object"},
         "num_words": {"type": "integer"}, "language": {"type": "string"}, "supported": {"type": "boolean"},

@@ -105,3 +105,28 @@ def test_evaluate_reports_both_attributes(tmp_path, tiny_model, capsys):
     assert tables["machine_paraphrase"]["all"]["documents"] == 24
     assert tables["machine_paraphrase"]["all"]["roc_auc"] > 0.8
     assert tables["spun_text"]["all"]["positives"] == 0
+
+
+def test_the_attribute_can_be_switched_off(tiny_model, detector):
+    from detector.scoring import Detector
+    from detector.settings import Settings
+
+    settings = Settings.from_env({"SPUN_DETECTOR_MACHINE_PARAPHRASE": "false"}, model_path=str(tiny_model),
+                                 tortured_phrases="")
+    spun_only = Detector.load(settings=settings)
+    text = " ".join(fixture_translations(1, seed=780)[0]["hyps"]["SystemOne"])
+    result, full = spun_only.score(text), detector.score(text)
+    assert set(result["category_scores"]) == set(result["categories"]) == set(result["thresholds"]) == {"spun_text"}
+    assert result["category_scores"]["spun_text"] == full["category_scores"]["spun_text"]
+    assert not [s for s in result["spans"] if s["kind"] == "machine_translation"]
+
+
+def test_boolean_settings_parse_words_and_refuse_nonsense():
+    import pytest
+
+    from detector.settings import Settings
+
+    assert Settings.from_env({"SPUN_DETECTOR_MACHINE_PARAPHRASE": "off"}).machine_paraphrase is False
+    assert Settings.from_env({"SPUN_DETECTOR_MACHINE_PARAPHRASE": "1"}).machine_paraphrase is True
+    with pytest.raises(ValueError, match="true or false"):
+        Settings.from_env({"SPUN_DETECTOR_MACHINE_PARAPHRASE": "maybe"})
