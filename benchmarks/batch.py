@@ -53,7 +53,8 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=20_000)
     parser.add_argument("--output", default="benchmarks/results/batch.json")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp())
+    scratch = tempfile.TemporaryDirectory(prefix="spun-detector-benchmark-")  # removed at exit, even on errors
+    folder = Path(scratch.name)
     shards = write_shards(Path(args.data), args.documents, folder)
     words = sum(len(json.loads(line)["text"].split()) for path in shards for line in open(path))
     report = {"documents": args.documents, "words": words, "runs": {}}

@@ -84,7 +84,8 @@ def main() -> None:
     rng = random.Random(7)
     news = [a for name in ("bbc.jsonl", "reuters_train.jsonl") for a in read_articles(data / "news" / name)]
     report = {"indexed": len(news)}
-    folder = Path(tempfile.mkdtemp())
+    scratch = tempfile.TemporaryDirectory(prefix="spun-detector-benchmark-")  # removed at exit, even on errors
+    folder = Path(scratch.name)
 
     index = ReferenceIndex(SQLiteStorage(folder / "news.db"))
     started = time.perf_counter()
