@@ -24,7 +24,7 @@ from detector.text import lm_form, tokenize
 from detector.translations import Translation, read_translations
 
 TRANSLATION_SPLITS = (("train", 70), ("validation", 10), ("test", 20))
-# Systems entered for several language pairs, never trained on: the test's unseen systems.
+# MT systems never trained on, at least one in every language pair: the test's unseen systems.
 HELD_OUT_SYSTEMS = frozenset({"Online-W", "Facebook-AI", "NiuTrans", "Borderline", "UEdin", "AMU",
                               "Allegro.eu", "CUNI-DocTransformer", "IIE-MT", "AFRL"})
 MIN_TRAINING_WORDS = 50
