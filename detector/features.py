@@ -20,6 +20,7 @@ FEATURE_NAMES = (
 @dataclass
 class Analysis:
     tokens: list[Token]
+    forms: list[str]  # the statistics form of each token (``lm_form``)
     num_words: int
     features: np.ndarray
     spans: list[Span]
@@ -59,7 +60,7 @@ class AnalysisEngine:
         unknown = sum(1 for form in word_forms if form not in index)
         features = self._features(len(word_forms), content, unknown, evidence.logit, signals)
         spans = sorted((s for s in spans + tortured + style if s.score >= self.span_min_score), key=lambda s: -s.score)
-        return Analysis(tokens, len(word_forms), features, spans, signals)
+        return Analysis(tokens, forms, len(word_forms), features, spans, signals)
 
     @staticmethod
     def _features(num_words: int, content: int, unknown: int, logit: np.ndarray, signals: dict) -> np.ndarray:

@@ -71,8 +71,8 @@ def lexical_model(C: float = 1.0) -> Pipeline:
 
 
 class CompiledLexical:
-    """The fitted pipeline's decision function for one text at a time, as plain array arithmetic:
-    the same score without the per-call overhead of the feature union and the TF-IDF matrices."""
+    """The fitted pipeline for one text at a time, as plain array arithmetic: the same scores
+    without the per-call overhead of the feature union and the TF-IDF matrices."""
 
     def __init__(self, model: Pipeline):
         regression = model.named_steps["regression"]
@@ -86,32 +86,34 @@ class CompiledLexical:
 
     def decision(self, text: str) -> float:
         score = self.intercept
-        for vectorizer, idf, weights, sublinear in self.blocks:
-            row = vectorizer.transform([text])
-            values = (1.0 + np.log(row.data) if sublinear else row.data) * idf[row.indices]
-            norm = np.sqrt(np.dot(values, values))
-            if norm > 0:
-                score += float(np.dot(values, weights[row.indices])) / norm
+        for block in self.blocks:
+            score += float(self._contributions(block, text)[1].sum())
         return score
 
+    def telling_ngrams(self, text: str, limit: int) -> list[tuple[int, int, float]]:
+        """(begin, end, weight) of the word n-grams of ``text`` that point most to machine
+        translation, strongest first: the local evidence behind the lexical score."""
+        columns, contributions = self._contributions(self.blocks[0], text)  # the word block
+        contribution = dict(zip(columns, contributions))
+        spans = _ngram_spans(text)
+        if not spans:
+            return []
+        index = _single_hasher().transform([gram for gram, _, _ in spans]).indices
+        found = {}
+        for (gram, begin, end), column in zip(spans, index):
+            value = contribution.get(column, 0.0)
+            if value > 0 and gram not in found:
+                found[gram] = (begin, end, value)
+        return sorted(found.values(), key=lambda item: -item[2])[:limit]
 
-def telling_ngrams(model: Pipeline, text: str, limit: int) -> list[tuple[int, int, float]]:
-    """(begin, end, weight) of the word n-grams of ``text`` that point most to machine
-    translation, strongest first: the local evidence behind the lexical score."""
-    words_block = model.named_steps["blocks"].transformer_list[0][1]
-    vector = words_block.transform([text])
-    weights = model.named_steps["regression"].coef_[0][:HASH_FEATURES]
-    contribution = dict(zip(vector.indices, vector.data * weights[vector.indices]))
-    spans = _ngram_spans(text)
-    if not spans:
-        return []
-    index = _single_hasher().transform([gram for gram, _, _ in spans]).indices
-    found = {}
-    for (gram, begin, end), column in zip(spans, index):
-        value = contribution.get(column, 0.0)
-        if value > 0 and gram not in found:
-            found[gram] = (begin, end, value)
-    return sorted(found.values(), key=lambda item: -item[2])[:limit]
+    @staticmethod
+    def _contributions(block, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Hashed columns of one block's n-grams in ``text`` and what each adds to the score."""
+        vectorizer, idf, weights, sublinear = block
+        row = vectorizer.transform([text])
+        values = (1.0 + np.log(row.data) if sublinear else row.data) * idf[row.indices]
+        norm = np.sqrt(np.dot(values, values))
+        return row.indices, (values / norm if norm > 0 else values) * weights[row.indices]
 
 
 def _ngram_spans(text: str) -> list[tuple[str, int, int]]:

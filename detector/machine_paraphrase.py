@@ -7,7 +7,7 @@ import numpy as np
 
 from detector.evidence import Span
 from detector.forest import CompiledForest
-from detector.lexical import CompiledLexical, telling_ngrams
+from detector.lexical import CompiledLexical
 from detector.lm import NgramStats
 from detector.style import STYLE_FEATURE_NAMES, style_features
 from detector.text import Token
@@ -42,7 +42,7 @@ class MachineParaphraseModel:
     def spans(self, text: str, probability: float) -> list[Span]:
         """The word n-grams that weigh most towards machine translation, scored by their weight
         relative to the strongest, times the document probability."""
-        found = telling_ngrams(self.lexical, text, MAX_SPANS)
+        found = self.compiled_lexical.telling_ngrams(text, MAX_SPANS)
         if not found:
             return []
         strongest = found[0][2]

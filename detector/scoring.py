@@ -18,7 +18,7 @@ from detector.lm import NgramStats
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import MachineParaphraseModel
 from detector.settings import Settings
-from detector.text import lm_form, tokenize
+from detector.text import tokenize
 from detector.thesaurus import CandidateTable
 
 CATEGORY = "spun_text"
@@ -97,8 +97,8 @@ class Detector:
               return_spans: bool = True) -> dict:
         """Scores of both attributes; ``thresholds`` overrides the model's for some categories."""
         text = check_text(text, self.settings.max_document_chars)
-        overrides = {name: value for name, value in (thresholds or {}).items() if name in self.thresholds}
-        thresholds = {**self.thresholds, **overrides}
+        defaults = self.thresholds
+        thresholds = {**defaults, **{name: value for name, value in (thresholds or {}).items() if name in defaults}}
         tokens = tokenize(text)
         words = [t.text for t in tokens if t.text[0].isalpha()]
         language = detect_language(words[:2000])
@@ -116,8 +116,8 @@ class Detector:
         analysis = self.engine.analyze(text, tokens)
         scores = {CATEGORY: float(self._combine(analysis.features[None, :])[0])}
         if self.machine is not None:
-            forms = [lm_form(t.text) for t in tokens]
-            scores[MACHINE_CATEGORY] = float(self.machine.probability(self.machine.features(text, tokens, forms))[0])
+            features = self.machine.features(text, tokens, analysis.forms)
+            scores[MACHINE_CATEGORY] = float(self.machine.probability(features)[0])
         categories = {name: score >= thresholds[name] for name, score in scores.items()}
         spans = analysis.spans
         if categories.get(MACHINE_CATEGORY) and return_spans:

@@ -50,9 +50,15 @@ class Settings:
         return cls(**values)
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def _parse(raw: str, kind: type):
+    """An environment value as the field's type; booleans accept only the usual words."""
     if kind is not bool:
         return kind(raw)
-    if raw.strip().lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+    word = raw.strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:
         raise ValueError(f"expected true or false, not {raw!r}")
-    return raw.strip().lower() in ("1", "true", "yes", "on")
+    return word in TRUE_WORDS
