@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -18,6 +19,7 @@ from detector.text import STOPWORDS, normalize
 WORD = re.compile(r"\w+|[^\w\s]")
 HASH_FEATURES = 1 << 19
 SKELETON_SUFFIX_MIN = 5  # content words longer than this keep their last two letters (-ed, -ly, -ng)
+MAX_CACHED_WORDS = 100_000
 
 
 def normalized_lower(text: str) -> str:
@@ -79,10 +81,12 @@ class CompiledLexical:
         weights = regression.coef_[0]
         self.intercept = float(regression.intercept_[0])
         self.blocks = []
-        for number, (_, block) in enumerate(model.named_steps["blocks"].transformer_list):
+        for number, (name, block) in enumerate(model.named_steps["blocks"].transformer_list):
             tfidf = block.named_steps["tfidf"]
             columns = slice(number * HASH_FEATURES, (number + 1) * HASH_FEATURES)
-            self.blocks.append((block.named_steps["hash"], tfidf.idf_, weights[columns], tfidf.sublinear_tf))
+            hasher = block.named_steps["hash"]
+            counter = WordCachedCounter(hasher) if hasher.analyzer == "char_wb" else _RowCounter(hasher)
+            self.blocks.append((counter, tfidf.idf_, weights[columns], tfidf.sublinear_tf))
 
     def decision(self, text: str) -> float:
         score = self.intercept
@@ -109,11 +113,62 @@ class CompiledLexical:
     @staticmethod
     def _contributions(block, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Hashed columns of one block's n-grams in ``text`` and what each adds to the score."""
-        vectorizer, idf, weights, sublinear = block
-        row = vectorizer.transform([text])
-        values = (1.0 + np.log(row.data) if sublinear else row.data) * idf[row.indices]
+        counter, idf, weights, sublinear = block
+        columns, counts = counter.counts(text)
+        values = (1.0 + np.log(counts) if sublinear else counts) * idf[columns]
         norm = np.sqrt(np.dot(values, values))
-        return row.indices, (values / norm if norm > 0 else values) * weights[row.indices]
+        return columns, (values / norm if norm > 0 else values) * weights[columns]
+
+
+class _RowCounter:
+    """Hashed n-gram counts of one text, straight from the vectorizer."""
+
+    def __init__(self, vectorizer: HashingVectorizer):
+        self.vectorizer = vectorizer
+
+    def counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        row = self.vectorizer.transform([text])
+        return row.indices, row.data
+
+
+class WordCachedCounter:
+    """The same counts as a ``char_wb`` HashingVectorizer, several times faster: its n-grams never
+    cross a space, so a text's counts are the sum of its words' counts, and each distinct word is
+    hashed once and remembered (news reuses most of its words)."""
+
+    def __init__(self, vectorizer: HashingVectorizer, max_words: int = MAX_CACHED_WORDS):
+        self.preprocess = vectorizer.build_preprocessor()
+        self.word_vectorizer = clone(vectorizer).set_params(preprocessor=_unchanged)
+        self.max_words = max_words
+        self.words: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        words = self.preprocess(text).split()
+        if not words:
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
+        found = {word: self.words.get(word) for word in set(words)}
+        found.update(self._hash([word for word, entry in found.items() if entry is None]))
+        columns = np.concatenate([found[word][0] for word in words])
+        counts = np.concatenate([found[word][1] for word in words])
+        unique, inverse = np.unique(columns, return_inverse=True)
+        return unique, np.bincount(inverse, weights=counts)
+
+    def _hash(self, new_words: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Hash words not seen before and remember them (forgetting all when the cache is full)."""
+        if not new_words:
+            return {}
+        rows = self.word_vectorizer.transform(new_words)
+        hashed = {word: (rows.indices[rows.indptr[k]:rows.indptr[k + 1]], rows.data[rows.indptr[k]:rows.indptr[k + 1]])
+                  for k, word in enumerate(new_words)}
+        if len(self.words) + len(hashed) > self.max_words:
+            self.words = {}
+        if len(hashed) <= self.max_words:
+            self.words.update(hashed)
+        return hashed
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 def _ngram_spans(text: str) -> list[tuple[str, int, int]]:
