@@ -13,6 +13,7 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils import murmurhash3_32
 
 from detector.text import STOPWORDS, normalize
 
@@ -20,6 +21,7 @@ WORD = re.compile(r"\w+|[^\w\s]")
 HASH_FEATURES = 1 << 19
 SKELETON_SUFFIX_MIN = 5  # content words longer than this keep their last two letters (-ed, -ly, -ng)
 MAX_CACHED_WORDS = 100_000
+MAX_CACHED_NGRAMS = 300_000
 
 
 def normalized_lower(text: str) -> str:
@@ -85,7 +87,7 @@ class CompiledLexical:
             tfidf = block.named_steps["tfidf"]
             columns = slice(number * HASH_FEATURES, (number + 1) * HASH_FEATURES)
             hasher = block.named_steps["hash"]
-            counter = WordCachedCounter(hasher) if hasher.analyzer == "char_wb" else _RowCounter(hasher)
+            counter = WordCachedCounter(hasher) if hasher.analyzer == "char_wb" else NgramCachedCounter(hasher)
             self.blocks.append((counter, tfidf.idf_, weights[columns], tfidf.sublinear_tf))
 
     def decision(self, text: str) -> float:
@@ -99,12 +101,9 @@ class CompiledLexical:
         translation, strongest first: the local evidence behind the lexical score."""
         columns, contributions = self._contributions(self.blocks[0], text)  # the word block
         contribution = dict(zip(columns, contributions))
-        spans = _ngram_spans(text)
-        if not spans:
-            return []
-        index = _single_hasher().transform([gram for gram, _, _ in spans]).indices
         found = {}
-        for (gram, begin, end), column in zip(spans, index):
+        for gram, begin, end in _ngram_spans(text):
+            column = _column(gram, HASH_FEATURES)
             value = contribution.get(column, 0.0)
             if value > 0 and gram not in found:
                 found[gram] = (begin, end, value)
@@ -120,15 +119,27 @@ class CompiledLexical:
         return columns, (values / norm if norm > 0 else values) * weights[columns]
 
 
-class _RowCounter:
-    """Hashed n-gram counts of one text, straight from the vectorizer."""
+class NgramCachedCounter:
+    """The same counts as a HashingVectorizer with an n-gram analyzer, faster: each distinct n-gram
+    is hashed once (MurmurHash3, as the vectorizer does) and its column remembered."""
 
-    def __init__(self, vectorizer: HashingVectorizer):
-        self.vectorizer = vectorizer
+    def __init__(self, vectorizer: HashingVectorizer, max_ngrams: int = MAX_CACHED_NGRAMS):
+        self.analyzer = vectorizer.build_analyzer()
+        self.n_features = vectorizer.n_features
+        self.max_ngrams = max_ngrams
+        self.columns: dict[str, int] = {}
 
     def counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        row = self.vectorizer.transform([text])
-        return row.indices, row.data
+        grams = self.analyzer(text)
+        get = self.columns.get
+        columns = np.array([get(gram, -1) for gram in grams], dtype=np.int64)
+        missing = np.flatnonzero(columns < 0)
+        if len(missing):
+            new = {grams[k]: _column(grams[k], self.n_features) for k in missing}
+            self.columns = _remember(self.columns, new, self.max_ngrams)
+            columns[missing] = [new[grams[k]] for k in missing]
+        unique, counts = np.unique(columns, return_counts=True)
+        return unique, counts.astype(np.float64)
 
 
 class WordCachedCounter:
@@ -154,17 +165,31 @@ class WordCachedCounter:
         return unique, np.bincount(inverse, weights=counts)
 
     def _hash(self, new_words: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Hash words not seen before and remember them (forgetting all when the cache is full)."""
         if not new_words:
             return {}
         rows = self.word_vectorizer.transform(new_words)
         hashed = {word: (rows.indices[rows.indptr[k]:rows.indptr[k + 1]], rows.data[rows.indptr[k]:rows.indptr[k + 1]])
                   for k, word in enumerate(new_words)}
-        if len(self.words) + len(hashed) > self.max_words:
-            self.words = {}
-        if len(hashed) <= self.max_words:
-            self.words.update(hashed)
+        self.words = _remember(self.words, hashed, self.max_words)
         return hashed
+
+
+def _remember(cache: dict, new: dict, limit: int) -> dict:
+    """``cache`` with ``new`` added, or a fresh cache when that would pass ``limit`` entries.
+    Readers holding the old dictionary are never disturbed (no clearing in place)."""
+    if len(cache) + len(new) > limit:
+        cache = {}
+    if len(new) <= limit:
+        cache.update(new)
+    return cache
+
+
+def _column(gram: str, n_features: int) -> int:
+    """The column HashingVectorizer gives ``gram`` (signed MurmurHash3 of its UTF-8, seed 0)."""
+    hashed = murmurhash3_32(gram, seed=0)
+    if hashed == -2**31:
+        return (2**31 - 1 - (n_features - 1)) % n_features
+    return abs(hashed) % n_features
 
 
 def _unchanged(text: str) -> str:
@@ -175,11 +200,3 @@ def _ngram_spans(text: str) -> list[tuple[str, int, int]]:
     words = words_with_offsets(text)
     bigrams = [(f"{a[0]} {b[0]}", a[1], b[2]) for a, b in zip(words, words[1:])]
     return [w for w in words if w[0][0].isalnum()] + bigrams
-
-
-def _identity(gram: str) -> list[str]:
-    return [gram]
-
-
-def _single_hasher() -> HashingVectorizer:
-    return HashingVectorizer(analyzer=_identity, n_features=HASH_FEATURES, alternate_sign=False, norm=None)
