@@ -21,7 +21,6 @@ WORD = re.compile(r"\w+|[^\w\s]")
 HASH_FEATURES = 1 << 19
 SKELETON_SUFFIX_MIN = 5  # content words longer than this keep their last two letters (-ed, -ly, -ng)
 MAX_CACHED_WORDS = 100_000
-MAX_CACHED_NGRAMS = 300_000
 
 
 def normalized_lower(text: str) -> str:
@@ -87,7 +86,7 @@ class CompiledLexical:
             tfidf = block.named_steps["tfidf"]
             columns = slice(number * HASH_FEATURES, (number + 1) * HASH_FEATURES)
             hasher = block.named_steps["hash"]
-            counter = WordCachedCounter(hasher) if hasher.analyzer == "char_wb" else NgramCachedCounter(hasher)
+            counter = WordCachedCounter(hasher) if hasher.analyzer == "char_wb" else _RowCounter(hasher)
             self.blocks.append((counter, tfidf.idf_, weights[columns], tfidf.sublinear_tf))
 
     def decision(self, text: str) -> float:
@@ -119,27 +118,15 @@ class CompiledLexical:
         return columns, (values / norm if norm > 0 else values) * weights[columns]
 
 
-class NgramCachedCounter:
-    """The same counts as a HashingVectorizer with an n-gram analyzer, faster: each distinct n-gram
-    is hashed once (MurmurHash3, as the vectorizer does) and its column remembered."""
+class _RowCounter:
+    """Hashed n-gram counts of one text, straight from the vectorizer."""
 
-    def __init__(self, vectorizer: HashingVectorizer, max_ngrams: int = MAX_CACHED_NGRAMS):
-        self.analyzer = vectorizer.build_analyzer()
-        self.n_features = vectorizer.n_features
-        self.max_ngrams = max_ngrams
-        self.columns: dict[str, int] = {}
+    def __init__(self, vectorizer: HashingVectorizer):
+        self.vectorizer = vectorizer
 
     def counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        grams = self.analyzer(text)
-        get = self.columns.get
-        columns = np.array([get(gram, -1) for gram in grams], dtype=np.int64)
-        missing = np.flatnonzero(columns < 0)
-        if len(missing):
-            new = {grams[k]: _column(grams[k], self.n_features) for k in missing}
-            self.columns = _remember(self.columns, new, self.max_ngrams)
-            columns[missing] = [new[grams[k]] for k in missing]
-        unique, counts = np.unique(columns, return_counts=True)
-        return unique, counts.astype(np.float64)
+        row = self.vectorizer.transform([text])
+        return row.indices, row.data
 
 
 class WordCachedCounter:
@@ -170,18 +157,11 @@ class WordCachedCounter:
         rows = self.word_vectorizer.transform(new_words)
         hashed = {word: (rows.indices[rows.indptr[k]:rows.indptr[k + 1]], rows.data[rows.indptr[k]:rows.indptr[k + 1]])
                   for k, word in enumerate(new_words)}
-        self.words = _remember(self.words, hashed, self.max_words)
+        if len(self.words) + len(hashed) > self.max_words:
+            self.words = {}  # a new dictionary: another thread may still be reading the old one
+        if len(hashed) <= self.max_words:
+            self.words.update(hashed)
         return hashed
-
-
-def _remember(cache: dict, new: dict, limit: int) -> dict:
-    """``cache`` with ``new`` added, or a fresh cache when that would pass ``limit`` entries.
-    Readers holding the old dictionary are never disturbed (no clearing in place)."""
-    if len(cache) + len(new) > limit:
-        cache = {}
-    if len(new) <= limit:
-        cache.update(new)
-    return cache
 
 
 def _column(gram: str, n_features: int) -> int:

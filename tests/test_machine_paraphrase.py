@@ -5,7 +5,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from detector.cli import main
-from detector.lexical import NgramCachedCounter, WordCachedCounter, lexical_model, skeleton_ngrams
+from detector.lexical import WordCachedCounter, lexical_model, skeleton_ngrams
 from detector.mt_training import HELD_OUT_SYSTEMS, TRANSLATION_SPLITS, translation_splits
 from detector.style import STYLE_FEATURE_NAMES, style_features
 from detector.text import lm_form, tokenize
@@ -132,17 +132,14 @@ def test_boolean_settings_parse_words_and_refuse_nonsense():
         Settings.from_env({"SPUN_DETECTOR_MACHINE_PARAPHRASE": "maybe"})
 
 
-def test_cached_counters_equal_their_vectorizers_even_after_the_cache_fills():
-    blocks = dict(lexical_model().named_steps["blocks"].transformer_list)
+def test_word_cached_character_counts_equal_the_vectorizer_even_after_the_cache_fills():
+    vectorizer = dict(lexical_model().named_steps["blocks"].transformer_list)["characters"].named_steps["hash"]
+    counter = WordCachedCounter(vectorizer, max_words=8)
     texts = SENTENCES[:20] + ["", "  \t\n ", "Caf\u00e9 \u201cquoted\u201d \u2014 dash", "a\u00a0b\tc\n\nd ok ok"]
-    for name, make in (("words", NgramCachedCounter), ("skeleton", NgramCachedCounter), ("characters", WordCachedCounter)):
-        vectorizer = blocks[name].named_steps["hash"]
-        counter = make(vectorizer, 8)
-        for text in texts + texts[::-1]:
-            expected = vectorizer.transform([text])
-            columns, counts = counter.counts(text)
-            assert columns.tolist() == sorted(expected.indices.tolist()), name
-            assert counts.tolist() == [expected[0, c] for c in columns], name
-        counter.counts("it is ok.")
-        cache = counter.columns if name != "characters" else counter.words
-        assert 0 < len(cache) <= 8, name
+    for text in texts + texts[::-1]:
+        expected = vectorizer.transform([text])
+        columns, counts = counter.counts(text)
+        assert columns.tolist() == sorted(expected.indices.tolist())
+        assert counts.tolist() == [expected[0, c] for c in columns]
+    counter.counts("it is ok.")
+    assert 0 < len(counter.words) <= 8
