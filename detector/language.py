@@ -1,6 +1,7 @@
 """A small language check: scores are only meaningful for English text."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ FUNCTION_WORDS = {
 FUNCTION_WORDS = {lang: frozenset(words.split()) for lang, words in FUNCTION_WORDS.items()}
 MIN_ENGLISH_SHARE = 0.12
 MIN_LATIN_SHARE = 0.7
+NOT_LATIN = re.compile("[^\x00-\x7f\u00c0-\u024f]")
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,10 @@ def detect_language(words: list[str]) -> LanguageGuess:
     if not words:
         return LanguageGuess("und", False, "no words to judge the language by")
     letters = "".join(words)
-    latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f") / max(1, len(letters))
+    latin = 1.0 - len(NOT_LATIN.findall(letters)) / max(1, len(letters))
     if latin < MIN_LATIN_SHARE:
         return LanguageGuess("und", False, "text is mostly in a non-Latin script; only English is supported")
-    counts = Counter(w.lower() for w in words)
+    counts = Counter(map(str.lower, words))
     shares = {lang: sum(counts[w] for w in vocab) / len(words) for lang, vocab in FUNCTION_WORDS.items()}
     best = max(shares, key=shares.get)
     if best == "en" and shares["en"] >= MIN_ENGLISH_SHARE:

@@ -20,6 +20,7 @@ from detector.machine_paraphrase import MachineParaphraseModel
 from detector.settings import Settings
 from detector.text import tokenize
 from detector.thesaurus import CandidateTable
+from detector.token_model import CompiledLinear
 
 CATEGORY = "spun_text"
 CATEGORIES = (CATEGORY, MACHINE_CATEGORY)
@@ -145,6 +146,7 @@ def document_probability(classifier, features: np.ndarray) -> np.ndarray:
 
 def build_engine(arrays: dict[str, np.ndarray], token_model, settings: Settings) -> AnalysisEngine:
     stats = NgramStats.from_arrays(arrays)
-    substitutions = SubstitutionRecognizer(stats, CandidateTable.from_arrays(arrays), token_model)
+    compiled = CompiledLinear(token_model) if token_model is not None else None
+    substitutions = SubstitutionRecognizer(stats, CandidateTable.from_arrays(arrays), compiled)
     tortured = TorturedPhraseRecognizer.from_csv(settings.tortured_phrases) if settings.tortured_phrases else None
     return AnalysisEngine(substitutions, tortured, settings.span_min_score)
