@@ -17,13 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.corpora import read_translation_references, split_of
+from detector.corpora import split_of
 from detector.evaluation import binary_metrics, spin_benchmark
 from detector.evidence import TorturedPhraseRecognizer
 from detector.model_card import metrics_markdown
 from detector.scoring import Detector
 from detector.settings import Settings
 from detector.thesaurus import Thesaurus
+from detector.translations import read_translation_references
 from detector.training import classifier_pools, default_config
 
 

@@ -57,14 +57,3 @@ def read_paraphrase_paragraphs(path: str | Path, sentences_per_paragraph: int = 
     sentences = [row[4] for row in rows[1:] if row[0] == "1"]
     for start in range(0, len(sentences) - sentences_per_paragraph + 1, sentences_per_paragraph):
         yield Article(f"mrpc:{start}", " ".join(sentences[start:start + sentences_per_paragraph]))
-
-
-def read_translation_references(path: str | Path) -> Iterator[Article]:
-    """Human English reference translations of WMT21 news (2020-21): modern clean negatives."""
-    for number, record in enumerate(read_jsonl(path)):
-        references = record["refs"]
-        first = references[sorted(references)[0]]
-        if isinstance(first, list):
-            yield Article(f"wmt:{record['pair']}:{record['docid']}", " ".join(first))
-        else:
-            yield Article(f"wmt:{record['pair']}:{number}", first)

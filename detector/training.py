@@ -23,7 +23,7 @@ from wordfreq import word_frequency
 from detector import __version__
 from detector.artifact import write_artifact
 from detector.corpora import (CORPUS_SPLITS, NEWS_SPLITS, Article, read_articles, read_jsonl, read_paraphrase_paragraphs,
-                              read_translation_references, split_of)
+                              split_of)
 from detector.evaluation import machine_paraphrase_benchmark, metrics_by_subset, spin_benchmark
 from detector.features import FEATURE_NAMES, AnalysisEngine
 from detector.lm import NgramStats
@@ -32,6 +32,7 @@ from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
 from detector.morphology import base_forms
 from detector.mt_training import train_machine_paraphrase, translation_splits
+from detector.translations import read_translation_references
 from detector.scoring import Detector, build_engine, document_probability
 from detector.settings import Settings
 from detector.spinner import Spinner

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from detector.reference.storage import FORMAT, MAX_CANDIDATES, Entry, ReferenceStorage, check_format
+from detector.reference.storage import FORMAT, MAX_CANDIDATES, ReferenceStorage, check_format
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, text TEXT NOT NULL)",

@@ -23,7 +23,7 @@ class Entry(NamedTuple):
 
 class IndexFormatError(RuntimeError):
     def __init__(self, where: str, found: int):
-        advice = (f"upgrade it with: python -m detector.reference.migrate INDEX (INDEX as given to --index)"
+        advice = ("upgrade it with: python -m detector.reference.migrate INDEX (INDEX as given to --index)"
                   if found < FORMAT else "it was written by a newer spun-detector")
         super().__init__(f"reference index {where} has storage format {found}, this version reads format "
                          f"{FORMAT}: {advice}")
