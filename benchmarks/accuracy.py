@@ -43,6 +43,12 @@ def tortured_articles(articles, csv_path: str, minimum: int = 3) -> list[str]:
     return rewritten
 
 
+def labelled_metrics(detector: Detector, texts: list[str], label: int) -> dict:
+    """Metrics of texts that all have ``label``, each at its own (length) threshold."""
+    scores, thresholds = detector.spun_scores(texts)
+    return binary_metrics(scores, np.full(len(texts), label), thresholds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", default="../shared/data")
@@ -59,7 +65,7 @@ def main() -> None:
     config = default_config(args.data, output="unused")
     pools = classifier_pools(config)
     test = [a for a in pools.test]
-    report = {"model_version": detector.version, "threshold": detector.threshold}
+    report = {"model_version": detector.version, "thresholds_by_length": detector.spun_thresholds.to_list()}
 
     spin = spin_benchmark(detector, test, Thesaurus.load(), seed=args.seed, limit=args.limit)
     report["spin"] = spin.metrics
@@ -68,18 +74,15 @@ def main() -> None:
               if split_of(a.id) == "test"]
     allsides = [a.text for a in test if a.id.startswith("news_allsides")]
     report["clean"] = {
-        "2020-21 news (WMT21 references, test split)": binary_metrics(
-            detector.probabilities(modern), np.zeros(len(modern)), detector.threshold),
-        "2012-20 US news (AllSides, held out)": binary_metrics(
-            detector.probabilities(allsides), np.zeros(len(allsides)), detector.threshold),
+        "2020-21 news (WMT21 references, test split)": labelled_metrics(detector, modern, 0),
+        "2012-20 US news (AllSides, held out)": labelled_metrics(detector, allsides, 0),
     }
-    tortured = tortured_articles(test, csv_path)
-    report["tortured"] = binary_metrics(detector.probabilities(tortured), np.ones(len(tortured)), detector.threshold)
+    report["tortured"] = labelled_metrics(detector, tortured_articles(test, csv_path), 1)
     report["seconds"] = round(time.time() - started, 1)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
 
-    print(f"model {detector.version}, threshold {detector.threshold:.4f}\n")
+    print(f"model {detector.version}, thresholds by length {json.dumps(report['thresholds_by_length'])}\n")
     print(metrics_markdown(spin.metrics))
     print(f"\nspans: {json.dumps(spin.metrics['spans'])}\n")
     print(metrics_markdown(report["clean"]))

@@ -9,7 +9,8 @@ import json
 
 def rows(report: dict) -> dict[str, str]:
     spin, clean = report["spin"], report["clean"]
-    table = {"threshold": f"{report['threshold']:.4f}"}
+    bands = report.get("thresholds_by_length") or [{"min_words": 0, "threshold": report["threshold"]}]  # 1.1.0: one
+    table = {"threshold": ", ".join(f"{band['min_words']}+ words {band['threshold']:.4f}" for band in bands)}
     for name, row in spin.items():
         if isinstance(row, dict) and row.get("positives"):
             table[f"{name}: ROC AUC / recall"] = f"{row['roc_auc']:.3f} / {row['recall']:.3f}"

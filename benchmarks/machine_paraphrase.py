@@ -35,7 +35,7 @@ def main() -> None:
     config = default_config(args.data, output="unused")
     native = [a for a in classifier_pools(config).test if a.id.startswith(NATIVE_NEWS)]
     table = machine_paraphrase_benchmark(detector, translation_splits(config.machine_translations).test, native)
-    report = {"model_version": detector.version, "threshold": detector.thresholds["machine_paraphrase"],
+    report = {"model_version": detector.version, "threshold": detector.machine.threshold,
               "metrics": table, "seconds": round(time.time() - started, 1)}
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2) + "\n")

@@ -65,7 +65,7 @@ def main() -> None:
         rates.append(words / (time.perf_counter() - started))
     model = Path(settings.model_path)
     report = {
-        "model_version": detector.version, "categories": list(detector.thresholds),
+        "model_version": detector.version, "categories": list(detector.categories),
         "words_per_run": words, "documents_per_run": len(texts),
         "words_per_second_median": round(statistics.median(rates)),
         "words_per_second_runs": [round(r) for r in rates],

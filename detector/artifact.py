@@ -12,7 +12,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 
-FORMAT_VERSION = 3  # 3: adds the machine_paraphrase model
+FORMAT_VERSION = 4  # 3: adds the machine_paraphrase model; 4: spun_text thresholds by document length
 MANIFEST = "manifest.json"
 ARRAYS = "arrays.npz"
 MODELS = "models.joblib"  # {"token": swap model, "document": classifier, "machine_paraphrase": {lexical, classifier}}

@@ -109,15 +109,14 @@ def command_evaluate(args) -> int:
     from detector.model_card import metrics_markdown
 
     detector = _detector(args)
-    rows = {category: [] for category in detector.thresholds}
+    rows = {category: [] for category in detector.categories}
     for record in read_jsonl(args.file):
         result = detector.score(record["text"], record.get("id"), return_spans=False)
         if result["supported"]:
             for category, label in record_labels(record).items():
                 rows[category].append((result["category_scores"][category], label,
-                                       record.get("subset", "all documents")))
-    tables = {category: metrics_by_subset(*map(np.array, zip(*found)), detector.thresholds[category])
-              for category, found in rows.items() if found}
+                                       record.get("subset", "all documents"), result["thresholds"][category]))
+    tables = {category: metrics_by_subset(*map(np.array, zip(*found))) for category, found in rows.items() if found}
     if args.json:
         print(json.dumps(tables, indent=2))
     else:

@@ -21,8 +21,9 @@ TOP_SPANS = 10
 MIN_TRANSLATION_WORDS = 150
 
 
-def binary_metrics(scores: np.ndarray, labels: np.ndarray, threshold: float) -> dict:
-    """ROC AUC (when both classes are present), precision, recall, F1 and false-positive rate."""
+def binary_metrics(scores: np.ndarray, labels: np.ndarray, threshold: float | np.ndarray) -> dict:
+    """ROC AUC (when both classes are present), precision, recall, F1 and false-positive rate;
+    ``threshold`` is one value or one per document."""
     flagged = scores >= threshold
     positives, negatives = labels == 1, labels == 0
     true_positives = int(np.sum(flagged & positives))
@@ -38,8 +39,10 @@ def binary_metrics(scores: np.ndarray, labels: np.ndarray, threshold: float) -> 
     }
 
 
-def metrics_by_subset(scores: np.ndarray, labels: np.ndarray, subsets: np.ndarray, threshold: float) -> dict:
-    table = {name: binary_metrics(scores[subsets == name], labels[subsets == name], threshold)
+def metrics_by_subset(scores: np.ndarray, labels: np.ndarray, subsets: np.ndarray,
+                      threshold: float | np.ndarray) -> dict:
+    threshold = np.broadcast_to(threshold, scores.shape)
+    table = {name: binary_metrics(scores[subsets == name], labels[subsets == name], threshold[subsets == name])
              for name in dict.fromkeys(subsets.tolist())}
     table["all"] = binary_metrics(scores, labels, threshold)
     return table
@@ -69,24 +72,25 @@ def spin_benchmark(detector, articles: list[Article], thesaurus: Thesaurus, seed
     """Score clean held-out articles of 200+ words and their spun versions at each benchmark
     rate and policy; AUC and recall are per (policy, rate) against the same clean articles."""
     articles = [a for a in articles if len(a.text.split()) >= MIN_BENCHMARK_WORDS][:limit]
-    clean = np.array([detector.score(a.text)["category_scores"]["spun_text"] for a in articles])
+    clean, clean_thresholds = detector.spun_scores([a.text for a in articles])
     rng = random.Random(seed)
     scores, labels, subsets = [clean], [np.zeros(len(clean))], [np.array(["clean"] * len(clean))]
-    metrics = {"clean": binary_metrics(clean, np.zeros(len(clean)), detector.threshold)}
+    metrics = {"clean": binary_metrics(clean, np.zeros(len(clean)), clean_thresholds)}
     spans = np.zeros(3, dtype=np.int64)
     for policy in BENCHMARK_POLICIES:
         for rate in BENCHMARK_RATES:
-            spun_scores = []
+            spun_scores, spun_thresholds = [], []
             for article in tqdm(articles, desc=f"test {policy} {rate:.0%}", mininterval=5):
                 spun = Spinner(thesaurus, rate=rate, policy=policy, seed=rng.randrange(1 << 30)).spin(article.text)
                 result = detector.score(spun.text)
                 spun_scores.append(result["category_scores"]["spun_text"])
+                spun_thresholds.append(result["threshold"])
                 spans += span_quality(result, spun.changes)
             spun_scores = np.array(spun_scores)
             name = f"{policy} {rate:.0%}"
             both = np.concatenate([clean, spun_scores])
             truth = np.concatenate([np.zeros(len(clean)), np.ones(len(spun_scores))])
-            metrics[name] = binary_metrics(both, truth, detector.threshold)
+            metrics[name] = binary_metrics(both, truth, np.concatenate([clean_thresholds, spun_thresholds]))
             scores.append(spun_scores)
             labels.append(np.ones(len(spun_scores)))
             subsets.append(np.array([name] * len(spun_scores)))
@@ -109,7 +113,7 @@ def machine_paraphrase_benchmark(detector, translations: list, native: list[Arti
     pairs = np.array([t.pair for t in translations])
     sources = np.array([t.source for t in translations])
     human = labels == 0
-    threshold = detector.thresholds["machine_paraphrase"]
+    threshold = detector.machine.threshold
     held_out = np.isin(systems, sorted(HELD_OUT_SYSTEMS))
     table = {"all systems": binary_metrics(scores, labels, threshold),
              "systems seen in training": binary_metrics(scores[~held_out], labels[~held_out], threshold),

@@ -77,11 +77,16 @@ swapped words (`spun_text`), and scores machine-translated or round-trip-transla
 - Modern clean validation text: {', '.join(training['translations']) or '-'} (human reference translations)
 - Spinner: policies {', '.join(f'`{p}`' for p in training['spinner_policies'])}, rates {training['spin_rates'][0]:.0%}-{training['spin_rates'][1]:.0%} of content words.
 - Documents: {json.dumps(training['documents'])}
-- Threshold: {manifest['threshold']:.4f}, chosen for a false-positive rate of at most 0.5% on clean validation text.
+- Thresholds by document length (words: threshold): {', '.join(f"{band['min_words']}+: {band['threshold']:.4f}" for band in manifest['thresholds_by_length'])};
+  each the lowest that flags at most 0.5% of the clean validation documents of its length band.
 
 ## Validation (threshold selection)
 
 {metrics_markdown(manifest['metrics']['validation'])}
+
+By document length:
+
+{metrics_markdown(manifest['metrics']['validation_by_length'])}
 
 ## Test: held-out articles (200+ words), spinner seeds and the `frequency` policy never used in training
 

@@ -20,6 +20,7 @@ from detector.machine_paraphrase import MachineParaphraseModel
 from detector.settings import Settings
 from detector.text import tokenize
 from detector.thesaurus import CandidateTable
+from detector.thresholds import LengthThresholds
 from detector.token_model import CompiledLinear
 
 CATEGORY = "spun_text"
@@ -55,11 +56,11 @@ def check_text(text, max_chars: int) -> str:
 class Detector:
     """Spun-text and machine-paraphrase detector built from a model artifact."""
 
-    def __init__(self, engine: AnalysisEngine, classifier, threshold: float,
+    def __init__(self, engine: AnalysisEngine, classifier, spun_thresholds: LengthThresholds,
                  machine: MachineParaphraseModel | None, manifest: dict, settings: Settings, index=None):
         self.engine = engine
         self.classifier = classifier
-        self.threshold = threshold  # of spun_text
+        self.spun_thresholds = spun_thresholds  # of spun_text, by document length
         self.machine = machine  # None when the machine_paraphrase attribute is switched off
         self.manifest = manifest
         self.settings = settings
@@ -70,11 +71,22 @@ class Detector:
         return self.manifest["version"]
 
     @property
-    def thresholds(self) -> dict[str, float]:
-        """Thresholds of the attributes this detector scores."""
+    def categories(self) -> tuple[str, ...]:
+        """The attributes this detector scores."""
+        return CATEGORIES if self.machine is not None else (CATEGORY,)
+
+    def thresholds_for(self, num_words: int) -> dict[str, float]:
+        """The model's threshold of each attribute for a document of ``num_words`` words."""
         if self.machine is None:
-            return {CATEGORY: self.threshold}
-        return {CATEGORY: self.threshold, MACHINE_CATEGORY: self.machine.threshold}
+            return {CATEGORY: self.spun_thresholds(num_words)}
+        return {CATEGORY: self.spun_thresholds(num_words), MACHINE_CATEGORY: self.machine.threshold}
+
+    def threshold_table(self) -> dict:
+        """Every threshold of the model: spun_text by length band, machine_paraphrase one value."""
+        table = {CATEGORY: self.spun_thresholds.to_list()}
+        if self.machine is not None:
+            table[MACHINE_CATEGORY] = self.machine.threshold
+        return table
 
     @classmethod
     def load(cls, path: str | Path | None = None, settings: Settings | None = None) -> "Detector":
@@ -92,22 +104,24 @@ class Detector:
             fitted = models[MACHINE_CATEGORY]
             machine = MachineParaphraseModel(fitted["lexical"], fitted["classifier"],
                                              float(manifest[MACHINE_CATEGORY]["threshold"]), engine.substitutions.stats)
-        return cls(engine, classifier, float(manifest["threshold"]), machine, manifest, settings, index)
+        return cls(engine, classifier, LengthThresholds.from_list(manifest["thresholds_by_length"]), machine,
+                   manifest, settings, index)
 
     def score(self, text, document_id: str | None = None, thresholds: dict[str, float] | None = None,
               return_spans: bool = True) -> dict:
         """Scores of both attributes; ``thresholds`` overrides the model's for some categories."""
         text = check_text(text, self.settings.max_document_chars)
-        defaults = self.thresholds
-        thresholds = {**defaults, **{name: value for name, value in (thresholds or {}).items() if name in defaults}}
         tokens = tokenize(text)
+        num_words = sum(1 for t in tokens if t.text[0].isalnum())
+        defaults = self.thresholds_for(num_words)
+        thresholds = {**defaults, **{name: value for name, value in (thresholds or {}).items() if name in defaults}}
         words = [t.text for t in tokens if t.text[0].isalpha()]
         language = detect_language(words[:2000])
         result = {"id": document_id, "flagged": False, "categories": dict.fromkeys(thresholds, False),
                   "category_scores": dict.fromkeys(thresholds), "threshold": thresholds[CATEGORY],
                   "thresholds": thresholds,
                   "spans": [], "signals": {},
-                  "num_words": sum(1 for t in tokens if t.text[0].isalnum()),
+                  "num_words": num_words,
                   "language": language.language, "supported": language.supported,
                   "model_version": self.version}
         if self.index is not None:
@@ -128,9 +142,11 @@ class Detector:
                 "category_scores": {name: round(score, 6) for name, score in scores.items()},
                 "spans": [s.to_dict() for s in spans], "signals": analysis.signals}
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
-        """Spun-text scores of many English texts at once (evaluation and threshold selection)."""
-        return self._combine(np.vstack([self.engine.analyze(text).features for text in texts]))
+    def spun_scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Spun-text scores of many English texts at once, with each text's threshold (evaluation)."""
+        analyses = [self.engine.analyze(text) for text in texts]
+        scores = self._combine(np.vstack([a.features for a in analyses])) if texts else np.zeros(0)
+        return scores, np.array([self.spun_thresholds(a.num_words) for a in analyses])
 
     def _combine(self, features: np.ndarray) -> np.ndarray:
         return document_probability(self.classifier, features)

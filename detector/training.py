@@ -1,6 +1,6 @@
 """Training the bundled model: statistics from clean text, spun variants of articles the
-statistics never saw, a token-level swap model, a document classifier, a threshold chosen on
-clean validation text, and a model card."""
+statistics never saw, a token-level swap model, a document classifier, thresholds by document
+length chosen on clean validation text, and a model card."""
 from __future__ import annotations
 
 import glob
@@ -37,6 +37,7 @@ from detector.scoring import Detector, build_engine, document_probability
 from detector.settings import Settings
 from detector.spinner import Spinner
 from detector.thesaurus import CandidateTable, Thesaurus
+from detector.thresholds import LengthThresholds
 from detector.token_model import fit_token_model, pair_examples
 
 MIN_CANDIDATE_COUNT = 20
@@ -63,7 +64,7 @@ class TrainingConfig:
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.1.0"
+    version: str = "1.2.0"
     command: str = ""
 
 
@@ -157,13 +158,10 @@ def labelled(articles: list[Article], config: TrainingConfig, thesaurus: Thesaur
     return texts, labels
 
 
-def featurize(engine: AnalysisEngine, texts: list[str], desc: str) -> np.ndarray:
-    return np.vstack([engine.analyze(t).features for t in tqdm(texts, desc=desc, unit=" docs", mininterval=5)])
-
-
-def choose_threshold(clean_scores: np.ndarray) -> float:
-    """The lowest threshold that keeps the clean validation false-positive rate in bounds."""
-    return float(max(0.5, np.quantile(clean_scores, 1 - MAX_FALSE_POSITIVE_RATE) + 1e-6))
+def featurize(engine: AnalysisEngine, texts: list[str], desc: str) -> tuple[np.ndarray, np.ndarray]:
+    """Document features and word counts."""
+    analyses = [engine.analyze(t) for t in tqdm(texts, desc=desc, unit=" docs", mininterval=5)]
+    return np.vstack([a.features for a in analyses]), np.array([a.num_words for a in analyses])
 
 
 def train_token_model(engine: AnalysisEngine, articles: list[Article], config: TrainingConfig,
@@ -204,7 +202,7 @@ def train(config: TrainingConfig) -> Path:
         train_labels += [0] * len(paraphrases)
     classifier = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_leaf_nodes=15,
                                                 l2_regularization=1.0, random_state=config.seed)
-    classifier.fit(featurize(engine, train_texts, "classifier features"), np.array(train_labels))
+    classifier.fit(featurize(engine, train_texts, "classifier features")[0], np.array(train_labels))
 
     validation_texts, validation_labels = labelled(pools.validation, config, thesaurus, config.seed + 1)
     subsets = ["held-out news"] * len(validation_texts)
@@ -213,19 +211,24 @@ def train(config: TrainingConfig) -> Path:
     validation_texts += translations
     validation_labels += [0] * len(translations)
     subsets += ["2020-21 news (WMT21 references)"] * len(translations)
-    scores = document_probability(classifier, featurize(engine, validation_texts, "validation features"))
+    features, num_words = featurize(engine, validation_texts, "validation features")
+    scores = document_probability(classifier, features)
     labels = np.array(validation_labels)
-    threshold = choose_threshold(scores[labels == 0])
+    thresholds = LengthThresholds.choose(scores[labels == 0], num_words[labels == 0], MAX_FALSE_POSITIVE_RATE)
+    per_document = np.array([thresholds(n) for n in num_words])
 
     translations_by_split = translation_splits(config.machine_translations)
     machine, machine_record = train_machine_paraphrase(stats, translations_by_split, pools.train,
                                                        pools.validation, config.seed)
     manifest = {
         "name": "spun-detector", "version": config.version, "code_version": __version__,
-        "threshold": threshold, "feature_names": list(FEATURE_NAMES),
+        "thresholds_by_length": thresholds.to_list(), "feature_names": list(FEATURE_NAMES),
         MACHINE_CATEGORY: {**machine_record, "feature_names": list(MACHINE_FEATURE_NAMES),
                            "translations": config.machine_translations},
-        "metrics": {"validation": metrics_by_subset(scores, labels, np.array(subsets), threshold)},
+        "metrics": {"validation": metrics_by_subset(scores, labels, np.array(subsets), per_document),
+                    "validation_by_length": metrics_by_subset(scores, labels,
+                                                              np.array([thresholds.band_name(n) for n in num_words]),
+                                                              per_document)},
         "training": {
             "command": config.command, "seed": config.seed, "news": config.news, "corpora": config.corpora,
             "paraphrases": config.paraphrases, "translations": config.translations,

@@ -56,5 +56,5 @@ def models():
     detector = current_app.extensions["detector"]
     manifest = detector.manifest
     return jsonify({"models": [{"name": manifest["name"], "version": detector.version,
-                                "categories": list(detector.thresholds), "thresholds": detector.thresholds,
+                                "categories": list(detector.categories), "thresholds": detector.threshold_table(),
                                 "metrics": manifest["metrics"], "trained_at": manifest["training"]["trained_at"]}]})

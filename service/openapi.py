@@ -61,7 +61,12 @@ ANALYZE_RESPONSE = {
 MODELS_RESPONSE = {"type": "object", "required": ["models"], "properties": {"models": {"type": "array", "items": {
     "type": "object", "required": ["name", "version", "thresholds", "metrics"],
     "properties": {"name": {"type": "string"}, "version": {"type": "string"}, "categories": {"type": "array"},
-                   "thresholds": {"type": "object"}, "metrics": {"type": "object"}, "trained_at": {"type": "string"}}}}}}
+                   "thresholds": {"type": "object", "required": ["spun_text"], "properties": {
+                       "spun_text": {"type": "array", "description": "by document length: a band runs from its min_words to the next",
+                                     "items": {"type": "object", "required": ["min_words", "threshold"],
+                                               "properties": {"min_words": {"type": "integer"}, "threshold": {"type": "number"}}}},
+                       "machine_paraphrase": {"type": "number"}}},
+                   "metrics": {"type": "object"}, "trained_at": {"type": "string"}}}}}}
 REFERENCES_REQUEST = {"type": "object", "required": ["documents"], "properties": {"documents": {
     "type": "array", "minItems": 1, "items": {"type": "object", "required": ["id", "text"],
                                               "properties": {"id": {"type": "string"}, "text": {"type": "string"}}}}}}

@@ -101,7 +101,8 @@ def test_operations_routes(client):
         validate(response, path)
     models = client.get("/v1/models")
     validate(models, "/v1/models")
-    assert models.get_json()["models"][0]["thresholds"]["spun_text"] > 0
+    bands = models.get_json()["models"][0]["thresholds"]["spun_text"]
+    assert bands[0]["min_words"] == 0 and all(0.5 <= band["threshold"] <= 1 for band in bands)
     analyze(client, {"documents": [{"id": "m", "text": SPUN}]})
     metrics = client.get("/metrics").get_data(as_text=True)
     assert 'spun_requests_total{route="/v1/analyze",status="200"}' in metrics

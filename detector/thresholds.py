@@ -1,0 +1,55 @@
+"""Decision thresholds of the spun_text attribute by document length.
+
+A short document has few scored words, so on clean text its score spreads far wider than a long
+one's: with one threshold for all lengths, short documents make most of the false positives and
+long documents, which carry several times more evidence, must clear a bar set for short ones.
+Each length band gets the lowest threshold that keeps its own clean validation false-positive
+rate in bounds, so the promise holds at every length."""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import numpy as np
+
+LENGTH_BANDS = (0, 100, 200, 400)  # words; a band runs up to the next edge
+MIN_BAND_DOCUMENTS = 100  # a band with fewer clean validation documents takes the all-lengths threshold
+MIN_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class LengthThresholds:
+    edges: tuple[int, ...]    # first word count of each band, ascending, starting at 0
+    values: tuple[float, ...]
+
+    def __call__(self, num_words: int) -> float:
+        return self.values[self.band(num_words)]
+
+    def band(self, num_words: int) -> int:
+        return bisect_right(self.edges, num_words) - 1
+
+    def band_name(self, num_words: int) -> str:
+        k = self.band(num_words)
+        return f"{self.edges[k]}+ words" if k + 1 == len(self.edges) else f"{self.edges[k]}-{self.edges[k + 1] - 1} words"
+
+    @classmethod
+    def choose(cls, clean_scores: np.ndarray, num_words: np.ndarray, max_false_positive_rate: float,
+               edges: tuple[int, ...] = LENGTH_BANDS) -> "LengthThresholds":
+        """Per band, the lowest threshold that flags at most ``max_false_positive_rate`` of the
+        clean validation documents of that length."""
+        def lowest(scores: np.ndarray) -> float:
+            return float(max(MIN_THRESHOLD, np.quantile(scores, 1 - max_false_positive_rate) + 1e-6))
+
+        pooled = lowest(clean_scores)
+        band = np.searchsorted(edges, num_words, side="right") - 1
+        values = tuple(lowest(clean_scores[band == k]) if np.sum(band == k) >= MIN_BAND_DOCUMENTS else pooled
+                       for k in range(len(edges)))
+        return cls(tuple(edges), values)
+
+    def to_list(self) -> list[dict]:
+        """Manifest and API form: ``[{min_words, threshold}, ...]``."""
+        return [{"min_words": edge, "threshold": value} for edge, value in zip(self.edges, self.values)]
+
+    @classmethod
+    def from_list(cls, rows: list[dict]) -> "LengthThresholds":
+        return cls(tuple(int(r["min_words"]) for r in rows), tuple(float(r["threshold"]) for r in rows))
