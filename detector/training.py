@@ -32,13 +32,13 @@ from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
 from detector.morphology import base_forms
 from detector.mt_training import train_machine_paraphrase, translation_splits
-from detector.translations import read_translation_references
 from detector.scoring import Detector, build_engine, document_probability
 from detector.settings import Settings
 from detector.spinner import Spinner
 from detector.thesaurus import CandidateTable, Thesaurus
 from detector.thresholds import LengthThresholds
 from detector.token_model import fit_token_model, pair_examples
+from detector.translations import read_translation_references
 
 MIN_CANDIDATE_COUNT = 20
 MIN_PRIOR_FREQUENCY = 1e-8  # wordfreq frequency (zipf 1) for a thesaurus word to get a vocabulary id
