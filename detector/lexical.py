@@ -82,7 +82,7 @@ class CompiledLexical:
         weights = regression.coef_[0]
         self.intercept = float(regression.intercept_[0])
         self.blocks = []
-        for number, (name, block) in enumerate(model.named_steps["blocks"].transformer_list):
+        for number, (_, block) in enumerate(model.named_steps["blocks"].transformer_list):
             tfidf = block.named_steps["tfidf"]
             columns = slice(number * HASH_FEATURES, (number + 1) * HASH_FEATURES)
             hasher = block.named_steps["hash"]

@@ -77,9 +77,10 @@ class Detector:
 
     def thresholds_for(self, num_words: int) -> dict[str, float]:
         """The model's threshold of each attribute for a document of ``num_words`` words."""
-        if self.machine is None:
-            return {CATEGORY: self.spun_thresholds(num_words)}
-        return {CATEGORY: self.spun_thresholds(num_words), MACHINE_CATEGORY: self.machine.threshold}
+        thresholds = {CATEGORY: self.spun_thresholds(num_words)}
+        if self.machine is not None:
+            thresholds[MACHINE_CATEGORY] = self.machine.threshold
+        return thresholds
 
     def threshold_table(self) -> dict:
         """Every threshold of the model: spun_text by length band, machine_paraphrase one value."""

@@ -27,9 +27,9 @@ from detector.corpora import (CORPUS_SPLITS, NEWS_SPLITS, Article, read_articles
 from detector.evaluation import machine_paraphrase_benchmark, metrics_by_subset, spin_benchmark
 from detector.features import FEATURE_NAMES, AnalysisEngine
 from detector.lm import NgramStats
-from detector.model_card import write_model_card
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
+from detector.model_card import write_model_card
 from detector.morphology import base_forms
 from detector.mt_training import train_machine_paraphrase, translation_splits
 from detector.scoring import Detector, build_engine, document_probability
