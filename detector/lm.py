@@ -1,14 +1,15 @@
-"""Compact n-gram statistics: a vocabulary, unigram counts and sorted, exactly keyed bigram,
-trigram and skip-bigram (``a _ c``) count tables, looked up in bulk with binary search.
+"""Compact n-gram statistics: a vocabulary, unigram counts and exactly keyed bigram, trigram and
+skip-bigram (``a _ c``) count tables, looked up in bulk.
 
-Word ids take 21 bits, so a trigram key is one unsigned 64-bit integer; sorted keys are stored
-as deltas, which compress well, and rebuilt with a cumulative sum on load.
+Word ids take 21 bits, so a trigram key is one unsigned 64-bit integer. Sorted keys are stored
+as deltas, which compress well. In memory each table groups its keys in buckets by the first bits
+of a multiplicative hash, which spreads them evenly (about one key a bucket), so a lookup takes one
+or two vectorised probes instead of a binary search.
 """
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,25 +40,61 @@ def ngram_keys(ids: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-@dataclass
-class CountTable:
-    """Sorted unique keys with their counts."""
+HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
+LOW_32_BITS = np.uint64(0xFFFFFFFF)
 
-    keys: np.ndarray
-    counts: np.ndarray
+
+class CountTable:
+    """Unique keys with their counts, grouped in hash buckets for fast bulk lookups."""
+
+    def __init__(self, keys: np.ndarray, counts: np.ndarray):
+        self.bits = max(1, int(len(keys)).bit_length())  # about one key per bucket
+        packed = self._buckets(keys)
+        sizes = np.bincount(packed.view(np.int64), minlength=1 << self.bits)
+        self.bucket_starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
+        # Sort (bucket, position) pairs packed in one integer: much faster than an argsort. In place,
+        # as the biggest tables have millions of keys.
+        packed <<= np.uint64(32)
+        packed |= np.arange(len(keys), dtype=np.uint64)
+        packed.sort()
+        packed &= LOW_32_BITS
+        order = packed.view(np.int64)
+        self.keys, self.counts = keys[order], counts[order]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def _buckets(self, keys: np.ndarray) -> np.ndarray:
+        """The bucket of each key (unsigned 64-bit)."""
+        with np.errstate(over="ignore"):
+            buckets = keys.astype(np.uint64, copy=False) * HASH_MULTIPLIER
+        buckets >>= np.uint64(64 - self.bits)
+        return buckets
 
     def lookup(self, queries: np.ndarray) -> np.ndarray:
+        """The count of each query key (0 when absent)."""
+        found = np.zeros(len(queries), dtype=np.float64)
         if len(self.keys) == 0:
-            return np.zeros(len(queries), dtype=np.float64)
-        order = np.argsort(queries)  # sorted queries search several times faster
-        position = np.empty(len(queries), dtype=np.int64)
-        position[order] = np.searchsorted(self.keys, queries[order])
-        position[position == len(self.keys)] = 0
-        found = self.keys[position] == queries
-        return np.where(found, self.counts[position], 0).astype(np.float64)
+            return found
+        bucket = self._buckets(queries).view(np.int64)
+        place, end = self.bucket_starts[bucket], self.bucket_starts[bucket + 1]
+        active = np.flatnonzero(place < end)
+        while len(active):
+            at = place[active]
+            hit = self.keys[at] == queries[active]
+            found[active[hit]] = self.counts[at[hit]]
+            place[active] += 1
+            active = active[~hit & (place[active] < end[active])]
+        return found
+
+    def sorted_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Keys in ascending order and their counts (the storage form)."""
+        order = np.argsort(self.keys)
+        return self.keys[order], self.counts[order]
 
     @classmethod
     def from_keys(cls, keys: np.ndarray, weights: np.ndarray | None = None) -> "CountTable":
+        """Count (or sum ``weights`` of) each distinct key."""
         unique, inverse = np.unique(keys, return_inverse=True)
         counts = np.bincount(inverse, weights=weights, minlength=len(unique))
         return cls(unique, counts.astype(np.uint32))
@@ -105,8 +142,9 @@ class NgramStats:
             "prior": self.prior.astype(np.float32),
         }
         for name, table in self.tables.items():
-            arrays[f"{name}_key_deltas"] = np.diff(table.keys, prepend=np.uint64(0))
-            arrays[f"{name}_counts"] = table.counts
+            keys, counts = table.sorted_arrays()
+            arrays[f"{name}_key_deltas"] = np.diff(keys, prepend=np.uint64(0))
+            arrays[f"{name}_counts"] = counts
         return arrays
 
     @classmethod
@@ -168,18 +206,20 @@ class _Builder:
             for name, table in tables.items():
                 renumbered[name].append(_renumber(table, renumber, name))
         tables = {
-            name: CountTable.from_keys(np.concatenate([p.keys for p in parts]),
-                                       np.concatenate([p.counts for p in parts]).astype(np.float64)).pruned(min_ngram_count)
+            name: CountTable.from_keys(np.concatenate([keys for keys, _ in parts]),
+                                       np.concatenate([counts for _, counts in parts]).astype(np.float64)
+                                       ).pruned(min_ngram_count)
             for name, parts in renumbered.items()
         }
         return NgramStats(vocabulary, unigram, tables)
 
 
-def _renumber(table: CountTable, renumber: np.ndarray, name: str) -> CountTable:
-    """Translate keys to final word ids, dropping n-grams with an unknown word or a boundary."""
+def _renumber(table: CountTable, renumber: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Keys translated to final word ids, and their counts, without n-grams that have an unknown
+    word or a boundary."""
     width = 3 if name == "trigram" else 2
     mask = np.uint64(MAX_VOCABULARY)
     fields = [renumber[(table.keys >> np.uint64(ID_BITS * (width - 1 - k))) & mask] for k in range(width)]
     known = np.logical_and.reduce([f != UNKNOWN for f in fields])
     keys = trigram_keys(*fields) if width == 3 else bigram_keys(*fields)
-    return CountTable(keys[known], table.counts[known])
+    return keys[known], table.counts[known]

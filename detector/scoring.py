@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from detector.artifact import read_artifact
+from detector.context_model import ContextModel
 from detector.evidence import SubstitutionRecognizer, TorturedPhraseRecognizer
 from detector.features import FEATURE_NAMES, AnalysisEngine
 from detector.forest import CompiledForest
@@ -164,6 +165,7 @@ def document_probability(classifier, features: np.ndarray) -> np.ndarray:
 def build_engine(arrays: dict[str, np.ndarray], token_model, settings: Settings) -> AnalysisEngine:
     stats = NgramStats.from_arrays(arrays)
     compiled = CompiledLinear(token_model) if token_model is not None else None
-    substitutions = SubstitutionRecognizer(stats, CandidateTable.from_arrays(arrays), compiled)
+    substitutions = SubstitutionRecognizer(stats, CandidateTable.from_arrays(arrays), ContextModel.from_arrays(arrays),
+                                           compiled)
     tortured = TorturedPhraseRecognizer.from_csv(settings.tortured_phrases) if settings.tortured_phrases else None
     return AnalysisEngine(substitutions, tortured, settings.span_min_score)

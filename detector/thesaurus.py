@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from detector.morphology import base_forms, inflect
-from detector.text import STOPWORDS
 
+MAX_LIST_SIZE = np.iinfo(np.uint16).max
 WORD = re.compile(r"^[a-z]+(?:-[a-z]+)?$")
 NUMERAL_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                  "fifteen sixteen seventeen eighteen nineteen twenty").split()
@@ -72,53 +72,63 @@ class Thesaurus:
 
 
 class CandidateTable:
-    """For every vocabulary id, the ids of its likely originals (compressed sparse rows)."""
+    """For every vocabulary id, the ids of its likely originals (compressed sparse rows), each with
+    the length of the synonym list a spinner would have picked the word from."""
 
-    def __init__(self, indptr: np.ndarray, candidates: np.ndarray):
+    def __init__(self, indptr: np.ndarray, candidates: np.ndarray, list_sizes: np.ndarray):
         self.indptr = indptr
         self.candidates = candidates
+        self.list_sizes = list_sizes
+        # Per entry: the log chance that a context-free spinner starting from the candidate chose the word.
+        self.log_choice = -np.log(list_sizes.astype(np.float64))
 
     def counts(self, ids: np.ndarray) -> np.ndarray:
         return self.indptr[ids + 1] - self.indptr[ids]
 
     def expand(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """All (row in ``ids``, candidate id) pairs, as two flat arrays."""
+        """All (row in ``ids``, entry of the table) pairs of candidates, as two flat arrays;
+        ``candidates[entries]`` are the candidate ids."""
         lengths = self.counts(ids)
         rows = np.repeat(np.arange(len(ids)), lengths)
         offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        return rows, self.candidates[self.indptr[ids][rows] + offsets]
+        return rows, self.indptr[ids][rows] + offsets
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        return {"candidate_indptr": self.indptr, "candidate_ids": self.candidates}
+        return {"candidate_indptr": self.indptr, "candidate_ids": self.candidates,
+                "candidate_list_sizes": self.list_sizes}
 
     @classmethod
     def from_arrays(cls, arrays) -> "CandidateTable":
-        return cls(arrays["candidate_indptr"], arrays["candidate_ids"])
+        return cls(arrays["candidate_indptr"], arrays["candidate_ids"], arrays["candidate_list_sizes"])
 
     @classmethod
     def build(cls, thesaurus: Thesaurus, vocabulary: list[str], unigram: np.ndarray,
-              max_candidates: int = 12) -> "CandidateTable":
-        """Rank each word's inverted-thesaurus originals by how likely a context-free spinner
-        was to start from them and land on it: p(original) / size of the original's list."""
+              max_candidates: int = 100) -> "CandidateTable":
+        """Each word's inverted-thesaurus originals, function words included (spinners swap words
+        into "by" or "over" too). When there are more than ``max_candidates``, keep those a
+        context-free spinner was likeliest to start from: p(original) / size of its list."""
         index = {word: i for i, word in enumerate(vocabulary)}
         listed_under = thesaurus.inverted()
-        rows: list[list[int]] = []
+        rows: list[list[tuple[int, int]]] = []
         for word in vocabulary:
-            scored: dict[int, float] = {}
-            for base, tag in base_forms(word) if WORD.match(word) and word not in STOPWORDS else ():
+            scored: dict[int, tuple[float, int]] = {}
+            for base, tag in base_forms(word) if WORD.match(word) else ():
                 for head in listed_under.get(base, ()):
                     original = index.get(inflect(head, tag))
                     if original and vocabulary[original] != word:
-                        prior = math.log(unigram[original] + 1) - math.log(len(thesaurus.synonyms[head]))
-                        scored[original] = max(prior, scored.get(original, -math.inf))
+                        size = len(thesaurus.synonyms[head])
+                        prior = math.log(unigram[original] + 1) - math.log(size)
+                        scored[original] = max((prior, size), scored.get(original, (-math.inf, 0)))
             for original_word in _fixed_originals(word):
                 if original_word in index:
-                    scored[index[original_word]] = math.inf
-            rows.append(sorted(scored, key=scored.get, reverse=True)[:max_candidates])
+                    scored[index[original_word]] = (math.inf, 1)
+            ranked = sorted(scored, key=lambda original: scored[original][0], reverse=True)[:max_candidates]
+            rows.append([(original, scored[original][1]) for original in ranked])
         lengths = np.array([len(r) for r in rows], dtype=np.int64)
         indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        candidates = np.array([c for r in rows for c in r], dtype=np.int32)
-        return cls(indptr, candidates)
+        candidates = np.array([c for r in rows for c, _ in r], dtype=np.int32)
+        sizes = np.array([min(size, MAX_LIST_SIZE) for r in rows for _, size in r], dtype=np.uint16)
+        return cls(indptr, candidates, sizes)
 
 
 def _fixed_originals(word: str) -> tuple[str, ...]:

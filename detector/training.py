@@ -1,6 +1,6 @@
-"""Training the bundled model: statistics from clean text, spun variants of articles the
-statistics never saw, a token-level swap model, a document classifier, thresholds by document
-length chosen on clean validation text, and a model card."""
+"""Training the bundled model: statistics and a neural context model from clean text, spun
+variants of articles neither ever saw, a token-level swap model, a document classifier,
+thresholds by document length chosen on clean validation text, and a model card."""
 from __future__ import annotations
 
 import glob
@@ -11,7 +11,7 @@ import random
 import sys
 import time
 from functools import partial
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from wordfreq import word_frequency
 
 from detector import __version__
 from detector.artifact import write_artifact
+from detector.context_training import BOUNDARY, ContextTrainingConfig, train_context_model
 from detector.corpora import (CORPUS_SPLITS, NEWS_SPLITS, Article, read_articles, read_jsonl, read_paraphrase_paragraphs,
                               split_of)
 from detector.evaluation import machine_paraphrase_benchmark, metrics_by_subset, spin_benchmark
@@ -35,6 +36,7 @@ from detector.mt_training import train_machine_paraphrase, translation_splits
 from detector.scoring import Detector, build_engine, document_probability
 from detector.settings import Settings
 from detector.spinner import Spinner
+from detector.text import lm_forms
 from detector.thesaurus import CandidateTable, Thesaurus
 from detector.thresholds import LengthThresholds
 from detector.token_model import fit_token_model, pair_examples
@@ -59,12 +61,13 @@ class TrainingConfig:
     min_rate: float = 0.05
     max_rate: float = 0.5
     token_model_articles: int = 1000
-    max_candidates: int = 12
+    max_candidates: int = 100  # inverted-thesaurus originals kept per word, for the context model to rank
+    context: ContextTrainingConfig = field(default_factory=ContextTrainingConfig)
     policies: tuple[str, ...] = ("uniform", "first")  # "frequency" stays unseen, for evaluation
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.2.0"
+    version: str = "1.3.0"
     command: str = ""
 
 
@@ -102,20 +105,41 @@ def statistics(config: TrainingConfig, pools: Pools, extra_words: set[str]) -> N
     """Count the statistics, or reuse the counts of an identical earlier run from ``cache_dir``.
     ``extra_words`` keep an id however rarely the corpora use them."""
     texts = tqdm(statistics_texts(config, pools), desc="statistics", unit=" docs", mininterval=5)
-    if not config.cache_dir:
+    path = _cache_path(config, "statistics", len(extra_words), ".npz")
+    if path is None:
         return NgramStats.build(texts, min_word_count=config.min_word_count, extra_words=extra_words)
-    recipe = json.dumps([config.news, config.corpora, config.min_word_count, list(NEWS_SPLITS), list(CORPUS_SPLITS),
-                         len(extra_words)])
-    path = Path(config.cache_dir) / f"statistics-{hashlib.sha1(recipe.encode()).hexdigest()[:12]}.npz"
     if path.exists():
         for _ in texts:  # still fills the pools
             pass
         with np.load(path) as data:
             return NgramStats.from_arrays({key: data[key] for key in data.files})
     stats = NgramStats.build(texts, min_word_count=config.min_word_count, extra_words=extra_words)
-    path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, **stats.to_arrays())
     return stats
+
+
+def statistics_ids(config: TrainingConfig, stats: NgramStats) -> np.ndarray:
+    """The statistics texts as one stream of word ids, each document opened by ``BOUNDARY``: what
+    the context model learns from (cached in ``cache_dir`` like the statistics)."""
+    path = _cache_path(config, "statistics-ids", len(stats.vocabulary), ".npy")
+    if path is not None and path.exists():
+        return np.load(path)
+    texts = tqdm(statistics_texts(config, Pools()), desc="statistics ids", unit=" docs", mininterval=5)
+    ids = np.concatenate([np.r_[BOUNDARY, stats.ids(lm_forms(text))] for text in texts]).astype(np.int32)
+    if path is not None:
+        np.save(path, ids)
+    return ids
+
+
+def _cache_path(config: TrainingConfig, name: str, extra, suffix: str) -> Path | None:
+    """Where an intermediate result of this recipe is cached, or None without ``cache_dir``."""
+    if not config.cache_dir:
+        return None
+    recipe = json.dumps([config.news, config.corpora, config.min_word_count, list(NEWS_SPLITS), list(CORPUS_SPLITS),
+                         extra])
+    folder = Path(config.cache_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}-{hashlib.sha1(recipe.encode()).hexdigest()[:12]}{suffix}"
 
 
 def thesaurus_words(thesaurus: Thesaurus) -> set[str]:
@@ -183,7 +207,8 @@ def train(config: TrainingConfig) -> Path:
     pools = Pools()
     stats = statistics(config, pools, thesaurus_words(thesaurus)).with_prior(partial(word_frequency, lang="en"))
     candidates = build_candidates(stats, thesaurus, config.max_candidates)
-    arrays = {**stats.to_arrays(), **candidates.to_arrays()}
+    context_model = train_context_model(statistics_ids(config, stats), stats, config.context)
+    arrays = {**stats.to_arrays(), **candidates.to_arrays(), **context_model.to_arrays()}
     rng = random.Random(config.seed)
     for split in CLASSIFIER_SPLITS:
         rng.shuffle(getattr(pools, split))
@@ -233,10 +258,11 @@ def train(config: TrainingConfig) -> Path:
             "command": config.command, "seed": config.seed, "news": config.news, "corpora": config.corpora,
             "paraphrases": config.paraphrases, "translations": config.translations,
             "spin_rates": [config.min_rate, config.max_rate], "spinner_policies": list(config.policies),
+            "context_model": asdict(config.context), "max_candidates": config.max_candidates,
             "documents": {"token_model": len(token_articles), "classifier": len(train_texts),
                           "validation": len(validation_texts), "test_pool": len(pools.test)},
             "statistics": {"vocabulary": len(stats.vocabulary), "tokens": int(stats.total),
-                           **{name: len(t.keys) for name, t in stats.tables.items()}},
+                           **{name: len(t) for name, t in stats.tables.items()}},
             "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "python": platform.python_version(),
         },

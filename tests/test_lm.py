@@ -1,6 +1,6 @@
 import numpy as np
 
-from detector.lm import NgramStats, bigram_keys, trigram_keys
+from detector.lm import CountTable, NgramStats, bigram_keys, trigram_keys
 
 
 def counts(stats, *words):
@@ -42,3 +42,16 @@ def test_extra_words_and_prior_cover_words_the_corpus_lacks():
     assert with_prior.probability(with_prior.ids(["feline"]))[0] > 0
     again = NgramStats.from_arrays({k: np.array(v) for k, v in with_prior.to_arrays().items()})
     assert np.allclose(again.probability(again.ids(["feline", "cat"])), with_prior.probability(with_prior.ids(["feline", "cat"])))
+
+
+def test_count_table_finds_every_key_and_nothing_else():
+    rng = np.random.default_rng(0)
+    keys = rng.integers(0, 1 << 62, 5000, dtype=np.uint64)
+    keys = np.concatenate([keys, keys[:1000]])  # repeated keys are counted
+    table = CountTable.from_keys(keys)
+    expected = dict(zip(*np.unique(keys, return_counts=True)))
+    absent = rng.integers(0, 1 << 62, 2000, dtype=np.uint64)
+    queries = np.concatenate([keys, absent, keys[:10]])
+    assert table.lookup(queries).tolist() == [expected.get(q, 0) for q in queries.tolist()]
+    assert sorted(table.keys.tolist()) == sorted(expected)
+    assert len(table.pruned(2)) == sum(1 for n in expected.values() if n >= 2)

@@ -1,0 +1,73 @@
+import numpy as np
+
+from detector.context_training import train_context_model
+from detector.evidence import SubstitutionRecognizer, _per_row, _top_per_row
+from detector.lm import NgramStats
+from detector.text import tokenize
+from detector.thesaurus import CandidateTable, Thesaurus
+from tests.test_context_model import SMALL, id_stream
+
+CORPUS = ["interest rates rose sharply on monday"] * 20 + ["house prices rose sharply in june"] * 20 + \
+         ["the places were busy", "the plates were empty", "the wolf ran away", "the fox ran away"]
+
+
+def recognizer(shortlist: int = 12) -> SubstitutionRecognizer:
+    stats = NgramStats.build(CORPUS, min_word_count=1, min_ngram_count=1)
+    thesaurus = Thesaurus({"rates": ["places"], "prices": ["places", "plates"]}, {})
+    candidates = CandidateTable.build(thesaurus, stats.vocabulary, stats.unigram)
+    context_model = train_context_model(id_stream(stats, CORPUS), stats, SMALL, progress=False)
+    return SubstitutionRecognizer(stats, candidates, context_model, shortlist=shortlist)
+
+
+def window_scores(rec: SubstitutionRecognizer, sentence: str, position: int, words: list[str]) -> np.ndarray:
+    ids = rec.stats.ids(sentence.split())
+    context = rec._context(ids, np.array([position]))
+    _, window = rec.fit(rec.stats.ids(words), np.repeat(context, len(words), axis=1))
+    return window
+
+
+def test_the_window_model_prefers_the_word_its_context_was_seen_with():
+    rec = recognizer()
+    rates, places = window_scores(rec, "interest places rose sharply on", 1, ["rates", "places"])
+    assert rates > places + 3
+
+
+def test_unseen_context_is_no_evidence_between_equally_common_words():
+    rec = recognizer()  # neither "house wolf rose" nor "house fox rose" was ever seen
+    wolf, fox = window_scores(rec, "june house wolf rose sharply", 2, ["wolf", "fox"])
+    assert wolf == fox
+
+
+def test_candidates_carry_the_size_of_the_list_a_spinner_chose_from():
+    thesaurus = Thesaurus({"official": ["officer", "functionary", "executive"]}, {})
+    vocabulary = ["<unk>", "official", "officer", "2", "two"]
+    table = CandidateTable.build(thesaurus, vocabulary, np.ones(len(vocabulary)))
+    rows, entries = table.expand(np.array([2, 3]))
+    assert [vocabulary[c] for c in table.candidates[entries]] == ["official", "two"]
+    assert np.allclose(table.log_choice[entries], [-np.log(3), 0.0])  # a digit has one spelled-out original
+
+
+def test_per_row_sums_odds_and_takes_the_largest_gain():
+    rows = np.array([0, 0, 0, 1, 2, 2])
+    log_odds = np.array([-1.0, 0.5, 2.0, -3.0, 700.0, 700.0])
+    gains = np.array([0.1, 0.3, -0.2, 1.0, 2.0, 5.0])
+    summed, best = _per_row(rows, log_odds, gains)
+    assert np.allclose(summed, [np.log(np.exp(-1) + np.exp(0.5) + np.exp(2)), -3.0, 700 + np.log(2)])
+    assert np.allclose(best, [0.3, 1.0, 5.0])
+
+
+def test_the_shortlist_keeps_the_candidate_that_fits_the_context():
+    rec = recognizer(shortlist=1)  # "places" has two candidate originals: "rates" and "prices"
+    for sentence, expected in (("interest places rose sharply on monday", "rates"),
+                               ("house places rose sharply in june", "prices")):
+        tokens = tokenize(sentence)
+        pairs = rec.pairs(tokens, sentence.split())
+        assert [tokens[p].text for p in pairs.positions] == ["places"]
+        assert [rec.stats.vocabulary[c] for c in pairs.candidates] == [expected]
+
+
+def test_top_per_row_keeps_the_largest_values_of_each_group_in_order():
+    rows = np.array([0, 0, 0, 1, 2, 2, 2, 2])
+    values = np.array([1.0, 3.0, 2.0, -5.0, 0.0, 9.0, 8.0, -1.0])
+    assert _top_per_row(rows, values, 2).tolist() == [1, 2, 3, 5, 6]
+    assert _top_per_row(rows, values, 4).tolist() == list(range(8))
