@@ -14,6 +14,7 @@ import numpy as np
 
 PREFIX = "context_"
 MIN_PROBABILITY = 1e-12
+SCORE_CHUNK = 4096  # candidate rows scored at a time (about 1 MB of gathered rows)
 
 
 class ContextModel:
@@ -58,11 +59,18 @@ class ContextModel:
 
     def scores(self, vectors: np.ndarray, words: np.ndarray) -> np.ndarray:
         """Log-probability (up to a constant per context) of each word in its row's context."""
-        return self.output_scores(vectors, *self.outputs(words))
+        return self.output_scores(vectors, np.arange(len(words)), *self.outputs(words))
 
-    def output_scores(self, vectors: np.ndarray, rows: np.ndarray, constants: np.ndarray) -> np.ndarray:
-        """``scores`` for words already mapped by ``outputs`` (saves the mapping on hot paths)."""
-        return np.einsum("ij,ij->i", vectors, self.output_embeddings[rows]) + constants
+    def output_scores(self, vectors: np.ndarray, contexts: np.ndarray, rows: np.ndarray,
+                      constants: np.ndarray) -> np.ndarray:
+        """Scores of words already mapped by ``outputs`` (output ``rows`` and ``constants``), each in
+        the context ``vectors[contexts[i]]``. Taken in chunks so that the gathered rows stay in the
+        processor's cache: a document has tens of candidates per word."""
+        scores = np.empty(len(rows), dtype=np.float32)
+        for start in range(0, len(rows), SCORE_CHUNK):
+            chunk = slice(start, start + SCORE_CHUNK)
+            scores[chunk] = np.einsum("ij,ij->i", vectors[contexts[chunk]], self.output_embeddings[rows[chunk]])
+        return scores + constants
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         arrays = {name: getattr(self, name) for name in ("hidden_weights", "hidden_bias", "projection_weights",

@@ -157,7 +157,7 @@ class SubstitutionRecognizer:
         candidate_ids, log_choice = self.candidates.candidates[entries], self.candidates.log_choice[entries]
         vectors = self.context_model.context_vectors(ids, positions)
         output_rows, constants = (part[entries] for part in self.candidate_outputs)
-        gains = (self.context_model.output_scores(vectors[rows], output_rows, constants)
+        gains = (self.context_model.output_scores(vectors, rows, output_rows, constants)
                  - self.context_model.scores(vectors, words)[rows])
         # The odds that a context-free spinner put the word here, against the author writing it: summed
         # over every candidate original, each weighed by the chance that a spinner starting from it
@@ -267,9 +267,9 @@ def _top_per_row(rows: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
         return np.arange(len(rows))
     group = np.repeat(np.arange(len(starts)), sizes)
     offset = np.arange(len(rows)) - np.repeat(starts, sizes)
-    table = np.full((len(starts), sizes.max()), -np.inf)
+    table = np.full((len(starts), sizes.max()), -np.inf, dtype=values.dtype)
     table[group, offset] = values
-    best = np.argpartition(-table, k - 1, axis=1)[:, :k]
+    best = np.argpartition(table, -k, axis=1)[:, -k:]
     chosen = (best < sizes[:, None]) & np.isfinite(np.take_along_axis(table, best, axis=1))
     return np.sort((starts[:, None] + best)[chosen])
 

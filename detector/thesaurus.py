@@ -80,7 +80,7 @@ class CandidateTable:
         self.candidates = candidates
         self.list_sizes = list_sizes
         # Per entry: the log chance that a context-free spinner starting from the candidate chose the word.
-        self.log_choice = -np.log(list_sizes.astype(np.float64))
+        self.log_choice = -np.log(list_sizes.astype(np.float32))
 
     def counts(self, ids: np.ndarray) -> np.ndarray:
         return self.indptr[ids + 1] - self.indptr[ids]
