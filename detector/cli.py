@@ -248,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--output", default="models/spun-detector-v1")
     train.add_argument("--seed", type=int, default=13)
     train.add_argument("--max-articles", type=int, help="cap each split (quick experiments)")
-    train.add_argument("--cache-dir", help="reuse the statistics of an identical earlier run (experiments)")
+    train.add_argument("--cache-dir", help="reuse the statistics and context model of an identical earlier run (experiments)")
     train.set_defaults(run=command_train)
 
     index = commands.add_parser("index", help="reference index of originals: add, remove, stats, query")

@@ -14,6 +14,14 @@ def _fmt(value) -> str:
     return "-" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
+def _context_line(training: dict) -> str:
+    context = training["context_model"]
+    return (f"window of {context['window']} words each side, embeddings {context['embedding_dim']}, hidden layer "
+            f"{context['hidden_dim']}, output {context['output_dim']}, vocabulary {context['vocabulary_size']:,} "
+            f"(count >= {context['min_count']}), {context['examples']:,} training positions (seed {context['seed']}); "
+            f"it ranks up to {training['max_candidates']} candidate originals per word.")
+
+
 def metrics_markdown(metrics: dict) -> str:
     columns = ("documents", "positives", "roc_auc", "precision", "recall", "f1", "false_positive_rate")
     lines = ["| subset | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
@@ -55,9 +63,14 @@ def write_plots(folder: Path, scores: np.ndarray, labels: np.ndarray, subsets: n
 def write_model_card(folder: Path, manifest: dict, scores: np.ndarray, labels: np.ndarray,
                      subsets: np.ndarray) -> None:
     write_plots(folder, scores, labels, subsets)
+    (folder / "MODEL_CARD.md").write_text(card_text(manifest))
+
+
+def card_text(manifest: dict) -> str:
+    """The card's text: everything in it comes from the artifact's manifest."""
     training = manifest["training"]
     spans = manifest["metrics"]["test"].get("spans", {})
-    text = f"""# Model card: spun-detector {manifest['version']}
+    return f"""# Model card: spun-detector {manifest['version']}
 
 Detects spun copies of English news (context-free thesaurus substitution) and points at the
 swapped words (`spun_text`), and scores machine-translated or round-trip-translated English
@@ -71,6 +84,7 @@ swapped words (`spun_text`), and scores machine-translated or round-trip-transla
   bigrams {training['statistics']['bigram']:,}, trigrams {training['statistics']['trigram']:,},
   skip-bigrams {training['statistics']['skip']:,} (counts >= 2) from the corpora below, excluding every
   document used by the classifier (split by source article id).
+- Context model (same texts): {_context_line(training)}
 - News: {', '.join(training['news'])}
 - Other corpora: {', '.join(training['corpora']) or '-'}
 - Hard negatives: {training['paraphrases'] or '-'} (human paraphrases joined into paragraphs)
@@ -110,7 +124,6 @@ optimistic for spinners that choose context-aware synonyms. The machine_paraphra
 learned from 2021 news translated into English from seven languages; other domains, source
 languages and newer MT systems may score differently.
 """
-    (folder / "MODEL_CARD.md").write_text(text)
 
 
 def machine_paraphrase_section(manifest: dict) -> str:
@@ -147,3 +160,4 @@ By system:
 
 {metrics_markdown(test.get('by system', {}))}
 """
+

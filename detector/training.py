@@ -22,6 +22,7 @@ from wordfreq import word_frequency
 
 from detector import __version__
 from detector.artifact import write_artifact
+from detector.context_model import ContextModel
 from detector.context_training import BOUNDARY, ContextTrainingConfig, train_context_model
 from detector.corpora import (CORPUS_SPLITS, NEWS_SPLITS, Article, read_articles, read_jsonl, read_paraphrase_paragraphs,
                               split_of)
@@ -131,6 +132,19 @@ def statistics_ids(config: TrainingConfig, stats: NgramStats) -> np.ndarray:
     return ids
 
 
+def context_model(config: TrainingConfig, stats: NgramStats) -> ContextModel:
+    """The neural context model, learned from the statistics texts (cached in ``cache_dir`` with
+    its training configuration, so experiments on later stages skip the slowest step)."""
+    path = _cache_path(config, "context-model", [len(stats.vocabulary), asdict(config.context)], ".npz")
+    if path is not None and path.exists():
+        with np.load(path) as data:
+            return ContextModel.from_arrays({key: data[key] for key in data.files})
+    model = train_context_model(statistics_ids(config, stats), stats, config.context)
+    if path is not None:
+        np.savez(path, **model.to_arrays())
+    return model
+
+
 def _cache_path(config: TrainingConfig, name: str, extra, suffix: str) -> Path | None:
     """Where an intermediate result of this recipe is cached, or None without ``cache_dir``."""
     if not config.cache_dir:
@@ -207,8 +221,7 @@ def train(config: TrainingConfig) -> Path:
     pools = Pools()
     stats = statistics(config, pools, thesaurus_words(thesaurus)).with_prior(partial(word_frequency, lang="en"))
     candidates = build_candidates(stats, thesaurus, config.max_candidates)
-    context_model = train_context_model(statistics_ids(config, stats), stats, config.context)
-    arrays = {**stats.to_arrays(), **candidates.to_arrays(), **context_model.to_arrays()}
+    arrays = {**stats.to_arrays(), **candidates.to_arrays(), **context_model(config, stats).to_arrays()}
     rng = random.Random(config.seed)
     for split in CLASSIFIER_SPLITS:
         rng.shuffle(getattr(pools, split))
