@@ -103,7 +103,7 @@ class CandidateTable:
 
     @classmethod
     def build(cls, thesaurus: Thesaurus, vocabulary: list[str], unigram: np.ndarray,
-              max_candidates: int = 100) -> "CandidateTable":
+              max_candidates: int = 50) -> "CandidateTable":
         """Each word's inverted-thesaurus originals, function words included (spinners swap words
         into "by" or "over" too). When there are more than ``max_candidates``, keep those a
         context-free spinner was likeliest to start from: p(original) / size of its list."""

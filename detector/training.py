@@ -62,7 +62,7 @@ class TrainingConfig:
     min_rate: float = 0.05
     max_rate: float = 0.5
     token_model_articles: int = 1000
-    max_candidates: int = 100  # inverted-thesaurus originals kept per word, for the context model to rank
+    max_candidates: int = 50  # inverted-thesaurus originals per word for the context model to rank (as good as 100)
     context: ContextTrainingConfig = field(default_factory=ContextTrainingConfig)
     policies: tuple[str, ...] = ("uniform", "first")  # "frequency" stays unseen, for evaluation
     cache_dir: str | None = None
