@@ -14,6 +14,8 @@ import statistics
 import time
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from detector.corpora import read_articles, split_of
 from detector.scoring import Detector
 from detector.settings import Settings
@@ -47,7 +49,7 @@ def main() -> None:
     parser.add_argument("--spun-text-only", action="store_true",
                         help="switch the machine_paraphrase attribute off (SPUN_DETECTOR_MACHINE_PARAPHRASE=false)")
     args = parser.parse_args()
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, and one BLAS thread on it
 
     settings = Settings.from_env(model_path=args.model, machine_paraphrase=False if args.spun_text_only else None)
     load_times = []
@@ -55,6 +57,7 @@ def main() -> None:
         started = time.perf_counter()
         detector = Detector.load(settings=settings)
         load_times.append(time.perf_counter() - started)
+    threadpool_limits(limits=1)
     texts = corpus(Path(args.data), args.words)
     words = sum(len(t.split()) for t in texts)
     rates = []

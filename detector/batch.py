@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from detector.documents import Document, read_path
 from detector.scoring import Detector, DocumentError
 from detector.settings import Settings
@@ -89,6 +91,13 @@ def cached_detector(settings: Settings) -> Detector:
     return _detectors[settings]
 
 
+def _start_worker(settings: Settings) -> None:
+    """Load the model, then keep this worker to one BLAS thread: ``jobs`` workers already share
+    the cores, and two BLAS threads per worker made two workers slower than one process."""
+    cached_detector(settings)
+    threadpool_limits(limits=1)
+
+
 def _score_in_worker(args: tuple[Settings, Document]) -> dict:
     settings, document = args
     return score_document(cached_detector(settings), document)
@@ -101,7 +110,7 @@ def score_stream(documents: Iterable[Document], settings: Settings, jobs: int = 
         for document in documents:
             yield score_document(detector, document)
         return
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+    with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (settings,)) as pool:
         for batch in batches(documents, BATCH_SIZE * jobs):
             yield from pool.imap(_score_in_worker, [(settings, d) for d in batch], chunksize=8)
 

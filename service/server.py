@@ -13,10 +13,14 @@ class GunicornServer(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self):
+    def load(self):  # in each worker, after the fork
+        from threadpoolctl import threadpool_limits
+
         from service.app import create_app
 
-        return create_app()
+        app = create_app()
+        threadpool_limits(limits=1)  # workers share the cores: one BLAS thread each
+        return app
 
 
 def run_gunicorn(host: str, port: int, workers: int, timeout: int) -> int:
