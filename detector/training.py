@@ -6,6 +6,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import math
 import platform
 import random
 import sys
@@ -68,7 +69,7 @@ class TrainingConfig:
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.3.0"
+    version: str = "1.3.1"
     command: str = ""
 
 
@@ -180,10 +181,11 @@ def classifier_pools(config: TrainingConfig) -> Pools:
 
 
 def spun_pairs(articles: list[Article], config: TrainingConfig, thesaurus: Thesaurus, seed: int):
-    """Each clean article with one spun variant at a random rate of the training range."""
+    """Each clean article with one spun variant at a random rate of the training range, drawn
+    log-uniformly: light spinning, the hard case, gets as many examples as heavy spinning."""
     rng = random.Random(seed)
     for article in articles:
-        rate = rng.uniform(config.min_rate, config.max_rate)
+        rate = math.exp(rng.uniform(math.log(config.min_rate), math.log(config.max_rate)))
         policy = rng.choice(config.policies)
         yield article, Spinner(thesaurus, rate=rate, policy=policy, seed=rng.randrange(1 << 30)).spin(article.text)
 
