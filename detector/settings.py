@@ -23,7 +23,7 @@ class Settings:
     span_min_score: float = 0.5
     max_spans: int = 100
     index: str = ""               # reference index: SQLite path or redis:// URL; empty means none
-    machine_paraphrase: bool = True  # score the machine_paraphrase attribute (a third to a half of scoring time)
+    machine_paraphrase: bool = True  # score the machine_paraphrase attribute (a third to over half of scoring time)
     # service
     api_keys: str = ""            # comma-separated bearer keys; empty means no authentication
     api_keys_file: str = ""       # file with one key a line, added to api_keys
