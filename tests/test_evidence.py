@@ -5,10 +5,7 @@ from detector.evidence import SubstitutionRecognizer, _per_row, _top_per_row
 from detector.lm import NgramStats
 from detector.text import tokenize
 from detector.thesaurus import CandidateTable, Thesaurus
-from tests.test_context_model import SMALL, id_stream
-
-CORPUS = ["interest rates rose sharply on monday"] * 20 + ["house prices rose sharply in june"] * 20 + \
-         ["the places were busy", "the plates were empty", "the wolf ran away", "the fox ran away"]
+from tests.test_context_model import CORPUS, SMALL, id_stream
 
 
 def recognizer(shortlist: int = 12) -> SubstitutionRecognizer:
