@@ -12,8 +12,9 @@ from pathlib import Path
 import joblib
 import numpy as np
 
-FORMAT_VERSION = 5  # 3: adds the machine_paraphrase model; 4: spun_text thresholds by document length;
-#                    5: the neural context model, function-word candidates and candidate list sizes
+FORMAT_VERSION = 6  # 3: adds the machine_paraphrase model; 4: spun_text thresholds by document length;
+#                    5: the neural context model, function-word candidates and candidate list sizes;
+#                    6: int8 context-model tables and new document features
 MANIFEST = "manifest.json"
 ARRAYS = "arrays.npz"
 MODELS = "models.joblib"  # {"token": swap model, "document": classifier, "machine_paraphrase": {lexical, classifier}}

@@ -15,6 +15,7 @@ import numpy as np
 PREFIX = "context_"
 MIN_PROBABILITY = 1e-12
 SCORE_CHUNK = 4096  # candidate rows scored at a time (about 1 MB of gathered rows)
+QUANTIZED = ("embeddings", "output_embeddings")  # stored as int8 rows with a float scale each
 
 
 class ContextModel:
@@ -75,14 +76,16 @@ class ContextModel:
     def to_arrays(self) -> dict[str, np.ndarray]:
         arrays = {name: getattr(self, name) for name in ("hidden_weights", "hidden_bias", "projection_weights",
                                                          "projection_bias", "output_bias", "rare_log_share")}
-        arrays["embeddings"] = self.embeddings.astype(np.float16)  # the two big tables: half precision
-        arrays["output_embeddings"] = self.output_embeddings.astype(np.float16)
+        for name in QUANTIZED:  # the two big tables: one byte a weight, with a scale per row
+            arrays[name], arrays[name + "_scale"] = quantize_rows(getattr(self, name))
         arrays["window"] = np.array(self.window)
         return {PREFIX + name: value for name, value in arrays.items()}
 
     @classmethod
     def from_arrays(cls, arrays) -> "ContextModel":
         get = {name[len(PREFIX):]: arrays[name] for name in arrays if name.startswith(PREFIX)}
+        for name in QUANTIZED:
+            get[name] = get[name] * get[name + "_scale"][:, None]
         return cls(get["embeddings"], get["hidden_weights"], get["hidden_bias"], get["projection_weights"],
                    get["projection_bias"], get["output_embeddings"], get["output_bias"], int(get["window"]),
                    get["rare_log_share"])
@@ -92,3 +95,11 @@ class ContextModel:
         """For every statistics id, the log of its share of the probability of all rare words."""
         rare_mass = max(float(word_probability[vocabulary_size:].sum()), MIN_PROBABILITY)
         return np.log(np.maximum(word_probability, MIN_PROBABILITY) / rare_mass)
+
+
+def quantize_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row as int8 values and one float32 scale (``row ~ values * scale``): a quarter of the
+    size of float32, with an error under 0.4% of the row's largest weight."""
+    scale = np.abs(table).max(axis=1) / 127.0
+    scale[scale == 0] = 1.0
+    return np.round(table / scale[:, None]).astype(np.int8), scale.astype(np.float32)

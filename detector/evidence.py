@@ -59,9 +59,11 @@ PAIR_FEATURES = (
 
 @dataclass
 class SubstitutionEvidence:
-    """Per scored token: position, best candidate original, and the probability of a swap."""
+    """Per scored token: position, word (statistics id), best candidate original, and the
+    probability of a swap."""
 
     positions: np.ndarray
+    words: np.ndarray
     best: np.ndarray
     logit: np.ndarray
     kinds: np.ndarray
@@ -171,9 +173,10 @@ class SubstitutionRecognizer:
 
     def analyze(self, tokens: list[Token], forms: list[str]) -> SubstitutionEvidence:
         pairs = self.pairs(tokens, forms)
+        words = self.stats.ids(forms)[pairs.positions] if len(pairs.positions) else np.zeros(0, dtype=np.int64)
         logits = self.token_model.decision_function(pairs.features) if len(pairs.rows) else np.zeros(0)
         best_logit, best = _best_per_row(pairs.rows, logits, pairs.candidates, len(pairs.positions))
-        return SubstitutionEvidence(pairs.positions, best, best_logit, pairs.kinds)
+        return SubstitutionEvidence(pairs.positions, words, best, best_logit, pairs.kinds)
 
     def _context(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Per position: the two words on each side and the counts of the context alone."""

@@ -10,10 +10,13 @@ from detector.evidence import Span, StyleFlipRecognizer, SubstitutionRecognizer,
 from detector.text import STOPWORDS, Token, lm_form, tokenize
 
 PROBABILITY_LEVELS = (0.5, 0.8, 0.95)
+# Prior weights of a swap for the evidence sums, from "a few words may be swapped" to "many are".
+EVIDENCE_WEIGHTS = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 FEATURE_NAMES = (
     ["log_words", "scored_share", "unknown_share", "mean_swap_probability", "top_decile_logit"]
     + [f"swaps_over_{level:g}_rate" for level in PROBABILITY_LEVELS]
     + ["numeral_swap_rate", "function_word_swap_rate", "tortured_phrases"]
+    + [f"swap_evidence_{weight:g}" for weight in EVIDENCE_WEIGHTS]
 )
 
 
@@ -58,7 +61,8 @@ class AnalysisEngine:
         }
         index = self.substitutions.stats.index
         unknown = sum(1 for form in word_forms if form not in index)
-        features = self._features(len(word_forms), content, unknown, evidence.logit, signals)
+        features = np.r_[self._features(len(word_forms), content, unknown, evidence.logit, signals),
+                         swap_evidence(evidence.logit, evidence.words, content)]
         spans = sorted((s for s in spans + tortured + style if s.score >= self.span_min_score), key=lambda s: -s.score)
         return Analysis(tokens, forms, len(word_forms), features, spans, signals)
 
@@ -77,3 +81,18 @@ class AnalysisEngine:
             np.log1p(signals["tortured_phrases"]),
         ]
         return np.array(values, dtype=np.float64)
+
+
+def swap_evidence(logits: np.ndarray, words: np.ndarray, content_words: int) -> np.ndarray:
+    """For each prior weight w of ``EVIDENCE_WEIGHTS``: the sum over distinct scored words of
+    log(1 + w * e**logit), per content word. With independent words this is the log-likelihood
+    ratio of "spun lightly" against "clean", the sufficient statistic for light spinning. Each word
+    counts once, with its strongest occurrence: a term that a document repeats (a unit, a species, a
+    product) is its subject, not a swap, and would otherwise be counted at every occurrence."""
+    if len(logits) == 0:
+        return np.zeros(len(EVIDENCE_WEIGHTS))
+    unique, inverse = np.unique(words, return_inverse=True)
+    strongest = np.full(len(unique), -np.inf)
+    np.maximum.at(strongest, inverse, logits)
+    return np.array([np.logaddexp(0.0, np.log(weight) + strongest).sum() / content_words
+                     for weight in EVIDENCE_WEIGHTS])

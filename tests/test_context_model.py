@@ -40,7 +40,7 @@ def test_artifact_arrays_give_the_same_scores(trained):
     restored = ContextModel.from_arrays(model.to_arrays())
     sentence, words = "interest places rose sharply on", ["rates", "places", "wolf", "monday"]
     assert np.allclose(scores_at(stats, model, sentence, 1, words), scores_at(stats, restored, sentence, 1, words),
-                       atol=0.05)  # the embedding tables are stored in half precision
+                       atol=0.05)  # the embedding tables are stored as int8 rows with a scale
 
 
 def test_rare_words_share_the_unknown_output_by_frequency():

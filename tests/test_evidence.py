@@ -2,6 +2,7 @@ import numpy as np
 
 from detector.context_training import train_context_model
 from detector.evidence import SubstitutionRecognizer, _per_row, _top_per_row
+from detector.features import swap_evidence
 from detector.lm import NgramStats
 from detector.text import tokenize
 from detector.thesaurus import CandidateTable, Thesaurus
@@ -68,3 +69,13 @@ def test_top_per_row_keeps_the_largest_values_of_each_group_in_order():
     values = np.array([1.0, 3.0, 2.0, -5.0, 0.0, 9.0, 8.0, -1.0])
     assert _top_per_row(rows, values, 2).tolist() == [1, 2, 3, 5, 6]
     assert _top_per_row(rows, values, 4).tolist() == list(range(8))
+
+
+def test_swap_evidence_counts_a_repeated_word_once_and_grows_with_stronger_swaps():
+    logits = np.array([3.0, 2.0, 3.0])
+    repeated = swap_evidence(logits, np.array([7, 7, 7]), content_words=100)
+    distinct = swap_evidence(logits, np.array([7, 8, 9]), content_words=100)
+    assert np.allclose(repeated, swap_evidence(np.array([3.0]), np.array([7]), content_words=100))
+    assert np.all(distinct > 2 * repeated)
+    assert np.all(swap_evidence(np.array([-3.0]), np.array([7]), 100) < repeated)
+    assert np.all(swap_evidence(np.zeros(0), np.zeros(0, dtype=np.int64), 100) == 0)
