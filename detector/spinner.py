@@ -17,6 +17,7 @@ from detector.thesaurus import NUMERAL_WORDS, Thesaurus
 
 POLICIES = ("uniform", "frequency", "first")
 MIN_ZIPF = 2.5  # a spinner's thesaurus offers words people actually use
+MIN_INFLECTED_ZIPF = 2.0  # and inflects them only into forms in use: no "oddses", "springed", "governmentals"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,15 @@ def _zipf(word: str) -> float:
 @lru_cache(maxsize=100_000)
 def _usable(options: tuple[str, ...]) -> list[str]:
     return [o for o in options if all(_zipf(w) >= MIN_ZIPF for w in o.split())]
+
+
+@lru_cache(maxsize=100_000)
+def _inflectable(options: tuple[str, ...], tag: str) -> list[str]:
+    """The options whose form with ``tag`` is a word in use (the adjective "governmental" has no
+    plural, "spring" no past "springed")."""
+    if not tag:
+        return list(options)
+    return [o for o in options if all(_zipf(w) >= MIN_INFLECTED_ZIPF for w in inflect(o, tag).split())]
 
 
 class Spinner:
@@ -105,7 +115,7 @@ class Spinner:
         for base, tag in base_forms(lower):
             options = self.thesaurus.synonyms.get(base)
             if options and (not tag or inflect(base, tag) == lower):
-                choice = self._choose(options)
+                choice = self._choose(_inflectable(tuple(options), tag))
                 return match_case(inflect(choice, tag), word) if choice else None
         return None
 

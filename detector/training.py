@@ -69,7 +69,7 @@ class TrainingConfig:
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.4.0"
+    version: str = "1.4.1"
     command: str = ""
 
 

@@ -1,6 +1,7 @@
 import pytest
+from wordfreq import zipf_frequency
 
-from detector.spinner import Spinner
+from detector.spinner import MIN_INFLECTED_ZIPF, Spinner
 from detector.text import STOPWORDS, tokenize
 from detector.thesaurus import Thesaurus
 from tests.fixture_corpus import fixture_articles
@@ -42,6 +43,18 @@ def test_keeps_capitalisation_and_writes_numerals(thesaurus):
     for change in spun.changes:
         assert change.text[0].isupper() == change.original[0].isupper() or change.kind == "numeral"
     assert "2" in spun.text
+
+
+def test_inflected_synonyms_are_words_in_use(thesaurus):
+    text = ("Prices and odds rose as officials and firms began to sell millions of credits. "
+            "Airlines declined, expectations sprang up and rights were implemented. ") * 3
+    seen = set()
+    for policy in ("uniform", "frequency", "first"):
+        for seed in range(20):
+            spun = Spinner(thesaurus, rate=1.0, policy=policy, numeral_rate=0.0, phrase_rate=0.0, seed=seed).spin(text)
+            seen |= {c.text.lower() for c in spun.changes if c.kind == "synonym"}
+    assert len(seen) > 50
+    assert not [w for w in seen if any(zipf_frequency(part, "en") < MIN_INFLECTED_ZIPF for part in w.split())]
 
 
 def test_policies_choose_differently(thesaurus):
