@@ -92,7 +92,8 @@ swapped words (`spun_text`), and scores machine-translated or round-trip-transla
 - Spinner: policies {', '.join(f'`{p}`' for p in training['spinner_policies'])}, rates {training['spin_rates'][0]:.0%}-{training['spin_rates'][1]:.0%} of content words (log-uniform).
 - Documents: {json.dumps(training['documents'])}
 - Thresholds by document length (words: threshold): {', '.join(f"{band['min_words']}+: {band['threshold']:.4f}" for band in manifest['thresholds_by_length'])};
-  each the lowest that flags at most 0.5% of the clean validation documents of its length band.
+  each the lowest that flags at most 0.75% of the clean documents of its length band: validation
+  documents, and clean training news scored out of fold (by classifiers fitted without its article).
 
 ## Validation (threshold selection)
 

@@ -155,9 +155,13 @@ class Detector:
 
 
 def document_probability(classifier, features: np.ndarray) -> np.ndarray:
-    """Classifier probability, raised by noisy-OR for each listed tortured phrase found; training
-    chooses the threshold on exactly these scores."""
-    probability = classifier.predict_proba(features)[:, 1]
+    """Classifier probability, raised for tortured phrases; training chooses the threshold on
+    exactly these scores."""
+    return with_tortured_phrases(classifier.predict_proba(features)[:, 1], features)
+
+
+def with_tortured_phrases(probability: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """``probability`` raised by noisy-OR for each listed tortured phrase found."""
     matches = np.expm1(features[:, FEATURE_NAMES.index("tortured_phrases")])
     return 1.0 - (1.0 - probability) * (1.0 - TORTURED_PHRASE_EVIDENCE) ** matches
 

@@ -1,6 +1,12 @@
-import numpy as np
+import json
 
+import numpy as np
+from sklearn.metrics import roc_auc_score
+from sklearn.neighbors import KNeighborsClassifier
+
+from detector.features import FEATURE_NAMES
 from detector.thresholds import MIN_BAND_DOCUMENTS, LengthThresholds
+from detector.training import out_of_fold_scores
 from tests.fixture_corpus import fixture_articles
 
 
@@ -34,3 +40,22 @@ def test_results_carry_the_threshold_of_their_length(detector):
         assert result["threshold"] == detector.spun_thresholds(result["num_words"])
     scores, thresholds = detector.spun_scores([short, long_])
     assert thresholds.tolist() == [detector.spun_thresholds(detector.score(t)["num_words"]) for t in (short, long_)]
+
+
+def test_out_of_fold_scores_never_come_from_a_model_that_saw_the_document_or_its_twin():
+    # Each article and its twin share features and a label, and labels carry no signal: a model that
+    # saw either twin scores it perfectly, a model that saw neither can only guess.
+    rng = np.random.default_rng(2)
+    articles = rng.standard_normal((300, len(FEATURE_NAMES)))
+    articles[:, FEATURE_NAMES.index("tortured_phrases")] = 0.0
+    features, labels = np.repeat(articles, 2, axis=0), np.repeat(rng.integers(0, 2, 300), 2)
+    nearest = KNeighborsClassifier(n_neighbors=1)
+    assert roc_auc_score(labels, nearest.fit(features, labels).predict_proba(features)[:, 1]) == 1.0
+    scores = out_of_fold_scores(nearest, features, labels, groups=np.arange(600) // 2)
+    assert scores.shape == (600,) and 0.35 < roc_auc_score(labels, scores) < 0.65
+
+
+def test_thresholds_are_set_on_validation_and_out_of_fold_training_documents(tiny_model):
+    documents = json.loads((tiny_model / "manifest.json").read_text())["training"]["documents"]
+    validation_clean = documents["validation"] // 2  # each validation article with one spun variant
+    assert documents["threshold_clean"] > validation_clean
