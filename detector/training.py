@@ -215,7 +215,7 @@ def featurize(engine: AnalysisEngine, texts: list[str], desc: str) -> tuple[np.n
 def out_of_fold_scores(classifier, features: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Each training document's score by a copy of ``classifier`` fitted without its group (the
     article and its spun variant), so that clean training documents can join the validation ones
-    in setting the thresholds: a band's 0.5% is otherwise decided by its five to seven
+    in setting the thresholds: a band's threshold is otherwise decided by its few
     highest-scoring validation documents."""
     probability = cross_val_predict(clone(classifier), features, labels, groups=groups,
                                     cv=GroupKFold(OUT_OF_FOLD_SPLITS), method="predict_proba")[:, 1]
@@ -308,8 +308,8 @@ def train(config: TrainingConfig) -> Path:
     features, num_words = featurize(engine, validation.texts, "validation features")
     scores = document_probability(classifier, features)
     labels, subsets = validation.labels, validation.subsets
-    thresholds = LengthThresholds.choose(np.r_[scores[labels == 0], train_scores[clean_news]],
-                                         np.r_[num_words[labels == 0], train_words[clean_news]],
+    clean_scores = np.r_[scores[labels == 0], train_scores[clean_news]]
+    thresholds = LengthThresholds.choose(clean_scores, np.r_[num_words[labels == 0], train_words[clean_news]],
                                          MAX_FALSE_POSITIVE_RATE)
     per_document = np.array([thresholds(n) for n in num_words])
 
@@ -332,7 +332,7 @@ def train(config: TrainingConfig) -> Path:
             "context_model": asdict(config.context), "max_candidates": config.max_candidates,
             "documents": {"token_model": len(token_articles), "classifier": len(training.texts),
                           "validation": len(validation.texts), "test_pool": len(pools.test),
-                          "threshold_clean": int(np.sum(labels == 0) + np.sum(clean_news))},
+                          "threshold_clean": len(clean_scores)},
             "statistics": {"vocabulary": len(stats.vocabulary), "tokens": int(stats.total),
                            **{name: len(t) for name, t in stats.tables.items()}},
             "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
