@@ -17,7 +17,7 @@ import numpy as np
 from detector.context_model import ContextModel
 from detector.lm import NgramStats, bigram_keys, trigram_keys
 from detector.morphology import match_case
-from detector.text import STOPWORDS, Token, lm_forms, sentence_starts
+from detector.text import STOPWORDS, Token, lm_forms
 from detector.thesaurus import FUNCTION_WORD_SWAPS, CandidateTable
 
 QUOTED = re.compile(r'\s*"([^"]+)"')
@@ -78,6 +78,7 @@ class CandidatePairs:
     """Every (token, candidate original) pair of a document with the features that compare them."""
 
     positions: np.ndarray
+    words: np.ndarray  # statistics id of the word at each position
     rows: np.ndarray
     candidates: np.ndarray
     kinds: np.ndarray
@@ -132,14 +133,16 @@ class SubstitutionRecognizer:
 
     def pairs(self, tokens: list[Token], forms: list[str]) -> CandidatePairs:
         ids = self.stats.ids(forms)
-        eligible = np.flatnonzero((self.candidates.counts(ids) > 0) & ~self._names(tokens))
+        with_candidates = np.flatnonzero(self.candidates.counts(ids) > 0)
+        eligible = with_candidates[~self._names(tokens, with_candidates)]
         ranked = self._rank_in_context(ids, eligible)
         words, rows, log_choice = ids[ranked.positions], ranked.rows, ranked.log_choice
         context = self._context(ids, ranked.positions)
-        observed, observed_window = self.fit(words, context)
-        candidate, candidate_window = self.fit(ranked.candidates, context[:, rows])
+        # The words and their candidates in one batch: each n-gram table is looked up once.
+        fits, windows = self.fit(np.r_[words, ranked.candidates], np.hstack([context, context[:, rows]]))
+        observed, candidate = fits[:, rows], fits[:, len(words):]
+        observed_window, candidate_window = windows[:len(words)], windows[len(words):]
         kinds = self.kind_of_id[words]
-        observed = observed[:, rows]
         window_gain = candidate_window - observed_window[rows]
         window_odds, window_best = _per_row(rows, window_gain + log_choice, window_gain)
         features = np.column_stack([
@@ -149,7 +152,7 @@ class SubstitutionRecognizer:
             window_gain, window_gain + log_choice, window_odds[rows], window_best[rows],
             ranked.gains, ranked.gains + log_choice, ranked.odds[rows], ranked.best[rows],
         ])
-        return CandidatePairs(ranked.positions, rows, ranked.candidates, kinds, features)
+        return CandidatePairs(ranked.positions, words, rows, ranked.candidates, kinds, features)
 
     def _rank_in_context(self, ids: np.ndarray, positions: np.ndarray) -> "RankedCandidates":
         """Score every candidate of every word with the context model; keep the plausible swaps
@@ -173,19 +176,17 @@ class SubstitutionRecognizer:
 
     def analyze(self, tokens: list[Token], forms: list[str]) -> SubstitutionEvidence:
         pairs = self.pairs(tokens, forms)
-        words = self.stats.ids(forms)[pairs.positions] if len(pairs.positions) else np.zeros(0, dtype=np.int64)
         logits = self.token_model.decision_function(pairs.features) if len(pairs.rows) else np.zeros(0)
         best_logit, best = _best_per_row(pairs.rows, logits, pairs.candidates, len(pairs.positions))
-        return SubstitutionEvidence(pairs.positions, words, best, best_logit, pairs.kinds)
+        return SubstitutionEvidence(pairs.positions, pairs.words, best, best_logit, pairs.kinds)
 
     def _context(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Per position: the two words on each side and the counts of the context alone."""
         pad = np.concatenate([[0, 0], ids, [0, 0]])
         left2, left, right, right2 = (pad[offset:len(pad) - 4 + offset][positions] for offset in (0, 1, 3, 4))
-        count = self.stats.count
-        return np.vstack([left2, left, right, right2, count("skip", bigram_keys(left, right)),
-                          self.stats.unigram[left], self.stats.unigram[right],
-                          count("bigram", bigram_keys(left2, left)), count("bigram", bigram_keys(right, right2))])
+        pairs = self.stats.count("bigram", np.concatenate([bigram_keys(left2, left), bigram_keys(right, right2)]))
+        return np.vstack([left2, left, right, right2, self.stats.count("skip", bigram_keys(left, right)),
+                          self.stats.unigram[left], self.stats.unigram[right], *np.split(pairs, 2)])
 
     def fit(self, words: np.ndarray, context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """How well ``words`` fit this context. Five measures of how much more often they occur
@@ -199,9 +200,9 @@ class SubstitutionRecognizer:
         bigrams = self.stats.count("bigram", np.concatenate([bigram_keys(left, words), bigram_keys(words, right)]))
         left_bigram, right_bigram = bigrams[:n], bigrams[n:]
         left_seen, right_seen = left_bigram > 0, right_bigram > 0
-        middle = self._trigrams(left_seen & right_seen, left, words, right)
-        left3 = self._trigrams(left_seen, left2, left, words)
-        right3 = self._trigrams(right_seen, words, right, right2)
+        middle, left3, right3 = self._trigrams([(left_seen & right_seen, (left, words, right)),
+                                                (left_seen, (left2, left, words)),
+                                                (right_seen, (words, right, right2))])
         surprises = np.vstack([
             surprise(left_bigram, left_total * p),
             surprise(right_bigram, right_total * p),
@@ -218,11 +219,15 @@ class SubstitutionRecognizer:
         window = np.log(after_left) + np.log(right_after) + np.log(right2_after) - np.log(word)
         return surprises, window
 
-    def _trigrams(self, possible: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-        """Trigram counts, looked up only where both inner bigrams were seen: every stored
-        trigram's bigrams are stored too, so elsewhere the count is known to be zero."""
-        counts = np.zeros(len(a))
-        counts[possible] = self.stats.count("trigram", trigram_keys(a[possible], b[possible], c[possible]))
+    def _trigrams(self, queries: list[tuple[np.ndarray, tuple[np.ndarray, ...]]]) -> list[np.ndarray]:
+        """Counts of each ``(possible, (a, b, c))`` series of trigrams, looked up (in one batch) only
+        where both inner bigrams were seen: every stored trigram's bigrams are stored too, so
+        elsewhere the count is known to be zero."""
+        keys = [trigram_keys(*(words[possible] for words in abc)) for possible, abc in queries]
+        found = np.split(self.stats.count("trigram", np.concatenate(keys)), np.cumsum([len(k) for k in keys])[:-1])
+        counts = [np.zeros(len(possible)) for possible, _ in queries]
+        for series, (possible, _), values in zip(counts, queries, found):
+            series[possible] = values
         return counts
 
     def spans(self, tokens: list[Token], evidence: SubstitutionEvidence, min_probability: float) -> list[Span]:
@@ -236,14 +241,20 @@ class SubstitutionRecognizer:
         return found
 
     @staticmethod
-    def _names(tokens: list[Token]) -> np.ndarray:
-        """Capitalised words inside sentences (names) and all-capital words are left alone."""
-        starts = sentence_starts(tokens)
-        capital = np.fromiter((t.text[0].isupper() for t in tokens), dtype=bool, count=len(tokens))
-        shouting = np.fromiter((len(t.text) > 1 and t.text.isupper() for t in tokens), dtype=bool, count=len(tokens))
-        after_quote = np.zeros(len(tokens), dtype=bool)
-        after_quote[1:] = np.fromiter((t.text in "\"'(“‘" for t in tokens[:-1]), dtype=bool, count=len(tokens) - 1)
-        return (capital & ~starts & ~after_quote) | shouting
+    def _names(tokens: list[Token], positions: np.ndarray) -> np.ndarray:
+        """Which of the tokens at ``positions`` are left alone: capitalised words inside sentences
+        (names), unless they follow a quote or bracket, and all-capital words."""
+        return np.fromiter((_is_name(tokens, k) for k in positions.tolist()), dtype=bool, count=len(positions))
+
+
+def _is_name(tokens: list[Token], k: int) -> bool:
+    word = tokens[k].text
+    if len(word) > 1 and word.isupper():
+        return True
+    if k == 0 or not word[0].isupper():
+        return False
+    previous = tokens[k - 1]
+    return previous.sentence == tokens[k].sentence and previous.text not in "\"'(“‘"
 
 
 def _best_per_row(rows: np.ndarray, values: np.ndarray, ids: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -298,9 +309,9 @@ class TorturedPhraseRecognizer:
 
     def __init__(self, phrases: dict[tuple[str, ...], str]):
         self.phrases = phrases
-        self.by_first_word: dict[str, list[tuple[str, ...]]] = {}
+        self.by_opening: dict[tuple[str, str], list[tuple[str, ...]]] = {}  # by first two words, longest first
         for phrase in sorted(phrases, key=len, reverse=True):
-            self.by_first_word.setdefault(phrase[0], []).append(phrase)
+            self.by_opening.setdefault(phrase[:2], []).append(phrase)
 
     @classmethod
     def from_csv(cls, path: str | Path) -> "TorturedPhraseRecognizer":
@@ -322,10 +333,10 @@ class TorturedPhraseRecognizer:
     def spans(self, text: str, tokens: list[Token], forms: list[str]) -> list[Span]:
         found = []
         next_free = 0
-        for k in [k for k, form in enumerate(forms) if form in self.by_first_word]:
+        for k in [k for k, opening in enumerate(zip(forms, forms[1:])) if opening in self.by_opening]:
             if k < next_free:
                 continue
-            match = next((p for p in self.by_first_word[forms[k]] if tuple(forms[k:k + len(p)]) == p), None)
+            match = next((p for p in self.by_opening[forms[k], forms[k + 1]] if tuple(forms[k:k + len(p)]) == p), None)
             if match is None:
                 continue
             first, last = tokens[k], tokens[k + len(match) - 1]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.evidence import Span, StyleFlipRecognizer, SubstitutionRecognizer, TorturedPhraseRecognizer
-from detector.text import STOPWORDS, Token, lm_form, tokenize
+from detector.text import STOPWORDS, Token, token_forms, tokenize
 
 PROBABILITY_LEVELS = (0.5, 0.8, 0.95)
 # Prior weights of a swap for the evidence sums, from "a few words may be swapped" to "many are".
@@ -42,7 +42,7 @@ class AnalysisEngine:
 
     def analyze(self, text: str, tokens: list[Token] | None = None) -> Analysis:
         tokens = tokenize(text) if tokens is None else tokens
-        forms = [lm_form(t.text) for t in tokens]
+        forms = token_forms(text, tokens)
         evidence = self.substitutions.analyze(tokens, forms)
         spans = self.substitutions.spans(tokens, evidence, self.span_min_score)
         tortured = self.tortured.spans(text, tokens, forms) if self.tortured else []

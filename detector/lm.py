@@ -51,7 +51,8 @@ class CountTable:
         self.bits = max(1, int(len(keys)).bit_length())  # about one key per bucket
         packed = self._buckets(keys)
         sizes = np.bincount(packed.view(np.int64), minlength=1 << self.bits)
-        self.bucket_starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
+        self.bucket_starts = np.zeros(len(sizes) + 1, dtype=np.int32)
+        np.cumsum(sizes, out=self.bucket_starts[1:])  # straight into int32: no 64-bit copies of the biggest array
         # Sort (bucket, position) pairs packed in one integer: much faster than an argsort. In place,
         # as the biggest tables have millions of keys.
         packed <<= np.uint64(32)

@@ -20,7 +20,7 @@ from detector.lexical import lexical_model
 from detector.lm import NgramStats
 from detector.machine_paraphrase import MachineParaphraseModel
 from detector.style import style_features
-from detector.text import lm_form, tokenize
+from detector.text import token_forms, tokenize
 from detector.translations import Translation, read_translations
 
 TRANSLATION_SPLITS = (("train", 70), ("validation", 10), ("test", 20))
@@ -67,7 +67,7 @@ def style_matrix(texts: list[str], stats: NgramStats, desc: str) -> np.ndarray:
     rows = []
     for text in tqdm(texts, desc=desc, unit=" docs", mininterval=5):
         tokens = tokenize(text)
-        rows.append(style_features(tokens, [lm_form(t.text) for t in tokens], stats))
+        rows.append(style_features(tokens, token_forms(text, tokens), stats))
     return np.vstack(rows)
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 TOKEN_PATTERN = re.compile(
     r"\d+(?:[.,:]\d+)*(?:[^\W\d_]+)?"          # numbers, 1,000 3.5 10:30 5bn
     r"|[^\W\d_]+(?:[-'’][^\W\d_]+)*"            # words, hyphenated words, contractions
@@ -77,6 +75,16 @@ def lm_form(word: str) -> str:
     return number_form(word) if word[0].isdigit() else normalize(word).lower()
 
 
+def token_forms(text: str, tokens: list[Token]) -> list[str]:
+    """``lm_form`` of each token of ``text``. The whole text is lower-cased at once unless that could
+    differ from lower-casing each token (a letter that lower-cases to two, or a Greek capital sigma,
+    whose lower case depends on its neighbours)."""
+    lowered = normalize(text).lower()
+    if len(lowered) != len(text) or "Σ" in text:
+        return [lm_form(t.text) for t in tokens]
+    return [number_form(t.text) if t.text[0].isdigit() else lowered[t.begin:t.end] for t in tokens]
+
+
 def lm_forms(text: str) -> list[str]:
     """Statistics forms of all tokens of a text, the fast path used when building statistics."""
     words = TOKEN_PATTERN.findall(normalize(text).lower())
@@ -89,11 +97,3 @@ def is_capitalized_name(tokens: list[Token], index: int) -> bool:
     if not token.text[0].isupper():
         return False
     return index > 0 and tokens[index - 1].sentence == token.sentence and tokens[index - 1].text not in "\"'(:"
-
-
-def sentence_starts(tokens: list[Token]) -> np.ndarray:
-    """Boolean mask of tokens that open a sentence."""
-    sentences = np.fromiter((token.sentence for token in tokens), dtype=np.int64, count=len(tokens))
-    starts = np.ones(len(tokens), dtype=bool)
-    starts[1:] = sentences[1:] != sentences[:-1]
-    return starts

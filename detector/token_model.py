@@ -14,12 +14,12 @@ from sklearn.preprocessing import StandardScaler
 
 from detector.evidence import SubstitutionRecognizer
 from detector.spinner import SpunText
-from detector.text import lm_form, tokenize
+from detector.text import lm_form, token_forms, tokenize
 
 
 def pair_examples(recognizer: SubstitutionRecognizer, spun: SpunText) -> tuple[np.ndarray, np.ndarray]:
     tokens = tokenize(spun.text)
-    pairs = recognizer.pairs(tokens, [lm_form(t.text) for t in tokens])
+    pairs = recognizer.pairs(tokens, token_forms(spun.text, tokens))
     originals = {c.begin: lm_form(c.original) for c in spun.changes if c.kind != "phrase"}
     in_phrase = {b for c in spun.changes if c.kind == "phrase" for b in range(c.begin, c.end)}
     begins = np.array([tokens[p].begin for p in pairs.positions], dtype=np.int64)[pairs.rows]

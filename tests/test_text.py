@@ -1,6 +1,6 @@
 from detector.language import detect_language
 from detector.morphology import base_forms, inflect, match_case
-from detector.text import lm_form, normalize, tokenize
+from detector.text import lm_form, normalize, token_forms, tokenize
 from tests.conftest import FRENCH
 
 
@@ -23,6 +23,13 @@ def test_normalisation_keeps_length_and_folds_numbers():
     assert len(normalize(text)) == len(text)
     assert normalize(text) == "\"quoted\" - dash 's"
     assert lm_form("Two") == "two" and lm_form("2") == "2" and lm_form("1987") == "<num>" and lm_form("²") == "<num>"
+
+
+def test_token_forms_are_the_forms_of_each_token():
+    for text in ["The “Officials” met at 10:30 in 2 rooms—quickly.", "İstanbul and Ankara said 3 things.",
+                 "ΟΔΟΣ.Α and ΟΔΟΣ are Greek", "Don’t stop"]:
+        tokens = tokenize(text)
+        assert token_forms(text, tokens) == [lm_form(t.text) for t in tokens]
 
 
 def test_inflection_round_trip():
