@@ -1,5 +1,5 @@
 """Model artifact on disk: a folder with a manifest (version, checksums, training metadata and
-metrics), the statistics arrays (``.npz``, no pickles) and the fitted token and document models.
+metrics), the arrays (one ``.npz`` per group, no pickles) and the fitted token and document models.
 
 Files are verified against the manifest's SHA-256 checksums before anything is loaded, and an
 artifact written for another format version is refused."""
@@ -12,11 +12,12 @@ from pathlib import Path
 import joblib
 import numpy as np
 
-FORMAT_VERSION = 6  # 3: adds the machine_paraphrase model; 4: spun_text thresholds by document length;
+FORMAT_VERSION = 7  # 3: adds the machine_paraphrase model; 4: spun_text thresholds by document length;
 #                    5: the neural context model, function-word candidates and candidate list sizes;
-#                    6: int8 context-model tables and new document features
+#                    6: int8 context-model tables and new document features;
+#                    7: one arrays file per group (n-gram statistics, candidates, context model)
 MANIFEST = "manifest.json"
-ARRAYS = "arrays.npz"
+ARRAYS_SUFFIX = ".npz"
 MODELS = "models.joblib"  # {"token": swap model, "document": classifier, "machine_paraphrase": {lexical, classifier}}
 
 
@@ -32,14 +33,19 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_artifact(folder: str | Path, arrays: dict[str, np.ndarray], models: dict, manifest: dict) -> dict:
-    """Write the artifact and return the manifest as written (with format version and checksums)."""
+def write_artifact(folder: str | Path, arrays: dict[str, dict[str, np.ndarray]], models: dict,
+                   manifest: dict) -> dict:
+    """Write the artifact and return the manifest as written (with format version and checksums).
+    Each group of ``arrays`` goes to its own file, which keeps every file well under the 50 MB
+    at which Git hosts start to complain."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(folder / ARRAYS, **arrays)
+    names = [group + ARRAYS_SUFFIX for group in arrays]
+    for name, group in zip(names, arrays.values()):
+        np.savez_compressed(folder / name, **group)
     joblib.dump(models, folder / MODELS, compress=3)
     manifest = {**manifest, "format_version": FORMAT_VERSION,
-                "files": {name: sha256(folder / name) for name in (ARRAYS, MODELS)}}
+                "files": {name: sha256(folder / name) for name in (*names, MODELS)}}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
 
@@ -57,12 +63,15 @@ def read_manifest(folder: str | Path) -> dict:
 
 
 def read_artifact(folder: str | Path) -> tuple[dict, dict[str, np.ndarray], dict]:
-    """Manifest, arrays and fitted models of a verified artifact (checksums checked first)."""
+    """Manifest, arrays (all groups in one mapping) and fitted models of a verified artifact
+    (checksums checked first)."""
     folder = Path(folder)
     manifest = read_manifest(folder)
     for name, expected in manifest["files"].items():
         if not (folder / name).is_file() or sha256(folder / name) != expected:
             raise ArtifactError(f"model file {folder / name} is missing or does not match its checksum")
-    with np.load(folder / ARRAYS, allow_pickle=False) as data:
-        arrays = {key: data[key] for key in data.files}
+    arrays: dict[str, np.ndarray] = {}
+    for name in (name for name in manifest["files"] if name.endswith(ARRAYS_SUFFIX)):
+        with np.load(folder / name, allow_pickle=False) as data:
+            arrays.update((key, data[key]) for key in data.files)
     return manifest, arrays, joblib.load(folder / MODELS)

@@ -77,7 +77,7 @@ class TrainingConfig:
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.5.0"
+    version: str = "1.5.1"
     command: str = ""
 
 
@@ -293,7 +293,9 @@ def train(config: TrainingConfig) -> Path:
     pools = Pools()
     stats = statistics(config, pools, thesaurus_words(thesaurus)).with_prior(partial(word_frequency, lang="en"))
     candidates = build_candidates(stats, thesaurus, config.max_candidates)
-    arrays = {**stats.to_arrays(), **candidates.to_arrays(), **context_model(config, stats).to_arrays()}
+    array_groups = {"statistics": stats.to_arrays(), "candidates": candidates.to_arrays(),
+                    "context_model": context_model(config, stats).to_arrays()}
+    arrays = {name: values for group in array_groups.values() for name, values in group.items()}
     token_articles, classifier_articles = split_pools(pools, config)
     token_model = train_token_model(build_engine(arrays, None, settings), token_articles, config, thesaurus)
     engine = build_engine(arrays, token_model, settings)
@@ -342,14 +344,14 @@ def train(config: TrainingConfig) -> Path:
     folder = Path(config.output)
     models = {"token": token_model, "document": classifier,
               MACHINE_CATEGORY: machine.fitted_models()}
-    write_artifact(folder, arrays, models, manifest)
+    write_artifact(folder, array_groups, models, manifest)
     detector = Detector.load(folder, settings)
     test = spin_benchmark(detector, pools.test, thesaurus, seed=config.seed + 1000)
     manifest["metrics"]["test"] = test.metrics
     manifest["metrics"][f"{MACHINE_CATEGORY}_test"] = machine_paraphrase_benchmark(
         detector, translations_by_split.test, pools.test)
     manifest["training"]["seconds"] = round(time.time() - started, 1)
-    manifest = write_artifact(folder, arrays, models, manifest)
+    manifest = write_artifact(folder, array_groups, models, manifest)
     write_model_card(folder, manifest, test.scores, test.labels, test.subsets)
     return folder
 

@@ -101,6 +101,11 @@ def test_artifact_version_is_checked(tiny_model, tmp_path):
         Detector.load(copy, Settings(tortured_phrases=""))
 
 
+def test_arrays_are_written_one_file_per_group(tiny_model):
+    manifest = json.loads((tiny_model / MANIFEST).read_text())
+    assert sorted(manifest["files"]) == ["candidates.npz", "context_model.npz", "models.joblib", "statistics.npz"]
+
+
 def test_tampered_artifact_is_refused(tiny_model, tmp_path):
     copy = tmp_path / "model"
     shutil.copytree(tiny_model, copy)
