@@ -17,7 +17,7 @@ import numpy as np
 from detector.context_model import ContextModel
 from detector.lm import NgramStats, bigram_keys, trigram_keys
 from detector.morphology import match_case
-from detector.text import STOPWORDS, Token, lm_forms
+from detector.text import STOPWORDS, Token, is_capitalized_name, lm_forms
 from detector.thesaurus import FUNCTION_WORD_SWAPS, CandidateTable
 
 QUOTED = re.compile(r'\s*"([^"]+)"')
@@ -200,9 +200,9 @@ class SubstitutionRecognizer:
         bigrams = self.stats.count("bigram", np.concatenate([bigram_keys(left, words), bigram_keys(words, right)]))
         left_bigram, right_bigram = bigrams[:n], bigrams[n:]
         left_seen, right_seen = left_bigram > 0, right_bigram > 0
-        middle, left3, right3 = self._trigrams([(left_seen & right_seen, (left, words, right)),
-                                                (left_seen, (left2, left, words)),
-                                                (right_seen, (words, right, right2))])
+        middle, left3, right3 = self._trigrams(np.vstack([left_seen & right_seen, left_seen, right_seen]),
+                                               np.vstack([left, left2, words]), np.vstack([words, left, right]),
+                                               np.vstack([right, words, right2]))
         surprises = np.vstack([
             surprise(left_bigram, left_total * p),
             surprise(right_bigram, right_total * p),
@@ -219,15 +219,12 @@ class SubstitutionRecognizer:
         window = np.log(after_left) + np.log(right_after) + np.log(right2_after) - np.log(word)
         return surprises, window
 
-    def _trigrams(self, queries: list[tuple[np.ndarray, tuple[np.ndarray, ...]]]) -> list[np.ndarray]:
-        """Counts of each ``(possible, (a, b, c))`` series of trigrams, looked up (in one batch) only
-        where both inner bigrams were seen: every stored trigram's bigrams are stored too, so
-        elsewhere the count is known to be zero."""
-        keys = [trigram_keys(*(words[possible] for words in abc)) for possible, abc in queries]
-        found = np.split(self.stats.count("trigram", np.concatenate(keys)), np.cumsum([len(k) for k in keys])[:-1])
-        counts = [np.zeros(len(possible)) for possible, _ in queries]
-        for series, (possible, _), values in zip(counts, queries, found):
-            series[possible] = values
+    def _trigrams(self, possible: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """Trigram counts (of arrays of any shape, in one lookup), looked up only where both inner
+        bigrams were seen: every stored trigram's bigrams are stored too, so elsewhere the count is
+        known to be zero."""
+        counts = np.zeros(a.shape)
+        counts[possible] = self.stats.count("trigram", trigram_keys(a[possible], b[possible], c[possible]))
         return counts
 
     def spans(self, tokens: list[Token], evidence: SubstitutionEvidence, min_probability: float) -> list[Span]:
@@ -244,17 +241,9 @@ class SubstitutionRecognizer:
     def _names(tokens: list[Token], positions: np.ndarray) -> np.ndarray:
         """Which of the tokens at ``positions`` are left alone: capitalised words inside sentences
         (names), unless they follow a quote or bracket, and all-capital words."""
-        return np.fromiter((_is_name(tokens, k) for k in positions.tolist()), dtype=bool, count=len(positions))
-
-
-def _is_name(tokens: list[Token], k: int) -> bool:
-    word = tokens[k].text
-    if len(word) > 1 and word.isupper():
-        return True
-    if k == 0 or not word[0].isupper():
-        return False
-    previous = tokens[k - 1]
-    return previous.sentence == tokens[k].sentence and previous.text not in "\"'(“‘"
+        return np.fromiter(((len(tokens[k].text) > 1 and tokens[k].text.isupper())
+                            or is_capitalized_name(tokens, k, openers="\"'(“‘") for k in positions.tolist()),
+                           dtype=bool, count=len(positions))
 
 
 def _best_per_row(rows: np.ndarray, values: np.ndarray, ids: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:

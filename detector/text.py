@@ -91,9 +91,10 @@ def lm_forms(text: str) -> list[str]:
     return [number_form(word) if word[0].isdigit() else word for word in words]
 
 
-def is_capitalized_name(tokens: list[Token], index: int) -> bool:
-    """A capitalised word inside a sentence is most likely a name, which spinners leave alone."""
+def is_capitalized_name(tokens: list[Token], index: int, openers: str = "\"'(:") -> bool:
+    """A capitalised word inside a sentence is most likely a name, which spinners leave alone; after
+    one of the ``openers`` (a quote, a bracket) it may open a quoted sentence instead."""
     token = tokens[index]
     if not token.text[0].isupper():
         return False
-    return index > 0 and tokens[index - 1].sentence == token.sentence and tokens[index - 1].text not in "\"'(:"
+    return index > 0 and tokens[index - 1].sentence == token.sentence and tokens[index - 1].text not in openers
