@@ -12,10 +12,11 @@ from pathlib import Path
 import joblib
 import numpy as np
 
-FORMAT_VERSION = 7  # 3: adds the machine_paraphrase model; 4: spun_text thresholds by document length;
+FORMAT_VERSION = 8  # 3: adds the machine_paraphrase model; 4: spun_text thresholds by document length;
 #                    5: the neural context model, function-word candidates and candidate list sizes;
 #                    6: int8 context-model tables and new document features;
-#                    7: one arrays file per group (n-gram statistics, candidates, context model)
+#                    7: one arrays file per group (n-gram statistics, candidates, context model);
+#                    8: two more token-model features: the document's own use of a word and its candidates
 MANIFEST = "manifest.json"
 ARRAYS_SUFFIX = ".npz"
 MODELS = "models.joblib"  # {"token": swap model, "document": classifier, "machine_paraphrase": {lexical, classifier}}

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from detector.context_model import ContextModel
-from detector.lm import NgramStats, bigram_keys, trigram_keys
+from detector.lm import UNKNOWN, NgramStats, bigram_keys, trigram_keys
 from detector.morphology import match_case
 from detector.text import STOPWORDS, Token, is_capitalized_name, lm_forms
 from detector.thesaurus import FUNCTION_WORD_SWAPS, CandidateTable
@@ -54,6 +54,7 @@ PAIR_FEATURES = (
     "log_candidates", "log_support", "numeral", "function_word",
     "window_gain", "spinner_gain", "token_spinner_odds", "token_best_window_gain",
     "context_gain", "context_spinner_gain", "token_context_odds", "token_best_context_gain",
+    "candidate_in_document", "word_repeated",
 )
 
 
@@ -151,8 +152,18 @@ class SubstitutionRecognizer:
             np.log1p(context[5] + context[6])[rows], (kinds == 1)[rows], (kinds == 2)[rows],
             window_gain, window_gain + log_choice, window_odds[rows], window_best[rows],
             ranked.gains, ranked.gains + log_choice, ranked.odds[rows], ranked.best[rows],
+            *self._document_use(ids, words, rows, ranked.candidates),
         ])
         return CandidatePairs(ranked.positions, words, rows, ranked.candidates, kinds, features)
+
+    def _document_use(self, ids: np.ndarray, words: np.ndarray, rows: np.ndarray,
+                       candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How often the document itself uses each content-word candidate, and how often it uses the
+        word again elsewhere. A context-free spinner swaps some occurrences of a word and leaves the
+        others, so the original often stands elsewhere in the same article; a word the author
+        repeats is the article's own vocabulary. Neither depends on how the spinner picks synonyms."""
+        candidate_uses = occurrences(ids, candidates) * (self.kind_of_id[candidates] == 0)
+        return np.log1p(candidate_uses), np.log1p(np.maximum(occurrences(ids, words) - 1, 0))[rows]
 
     def _rank_in_context(self, ids: np.ndarray, positions: np.ndarray) -> "RankedCandidates":
         """Score every candidate of every word with the context model; keep the plausible swaps
@@ -244,6 +255,15 @@ class SubstitutionRecognizer:
         return np.fromiter(((len(tokens[k].text) > 1 and tokens[k].text.isupper())
                             or is_capitalized_name(tokens, k, openers="\"'(“‘") for k in positions.tolist()),
                            dtype=bool, count=len(positions))
+
+
+def occurrences(ids: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """How many times each of ``queries`` occurs in ``ids`` (unknown words are never counted)."""
+    unique, counts = np.unique(ids[ids != UNKNOWN], return_counts=True)
+    if len(unique) == 0:
+        return np.zeros(len(queries), dtype=np.int64)
+    at = np.searchsorted(unique, queries).clip(max=len(unique) - 1)
+    return np.where(unique[at] == queries, counts[at], 0)
 
 
 def _best_per_row(rows: np.ndarray, values: np.ndarray, ids: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,7 +1,7 @@
 import numpy as np
 
 from detector.context_training import train_context_model
-from detector.evidence import SubstitutionRecognizer, _per_row, _top_per_row
+from detector.evidence import PAIR_FEATURES, SubstitutionRecognizer, _per_row, _top_per_row, occurrences
 from detector.features import swap_evidence
 from detector.lm import NgramStats
 from detector.text import tokenize
@@ -79,3 +79,26 @@ def test_swap_evidence_counts_a_repeated_word_once_and_grows_with_stronger_swaps
     assert np.all(distinct > 2 * repeated)
     assert np.all(swap_evidence(np.array([-3.0]), np.array([7]), 100) < repeated)
     assert np.all(swap_evidence(np.zeros(0), np.zeros(0, dtype=np.int64), 100) == 0)
+
+
+def test_occurrences_count_each_query_in_the_document_and_never_unknown_words():
+    ids = np.array([0, 4, 9, 4, 0, 2])
+    assert occurrences(ids, np.array([4, 2, 9, 7, 0, 1, 12])).tolist() == [2, 1, 1, 0, 0, 0, 0]
+    assert occurrences(np.zeros(3, dtype=np.int64), np.array([0, 5])).tolist() == [0, 0]
+
+
+def test_pairs_know_when_the_candidate_original_stands_elsewhere_in_the_document():
+    rec = recognizer()
+    used = PAIR_FEATURES.index("candidate_in_document")
+    repeated = PAIR_FEATURES.index("word_repeated")
+    for text, expected_uses, expected_repeats in (
+            ("interest places rose sharply on monday", 0, 0),
+            ("interest rates fell . interest places rose sharply on monday", 1, 0),
+            ("interest rates and places fell . interest places rose sharply on monday", 1, 1)):
+        tokens = tokenize(text)
+        pairs = rec.pairs(tokens, text.split())
+        rates = rec.stats.index["rates"]
+        last = np.flatnonzero((pairs.positions[pairs.rows] == len(tokens) - 5) & (pairs.candidates == rates))
+        assert len(last) == 1
+        assert np.allclose(pairs.features[last, used], np.log1p(expected_uses))
+        assert np.allclose(pairs.features[last, repeated], np.log1p(expected_repeats))
