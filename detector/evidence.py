@@ -162,8 +162,10 @@ class SubstitutionRecognizer:
         word again elsewhere. A context-free spinner swaps some occurrences of a word and leaves the
         others, so the original often stands elsewhere in the same article; a word the author
         repeats is the article's own vocabulary. Neither depends on how the spinner picks synonyms."""
-        candidate_uses = occurrences(ids, candidates) * (self.kind_of_id[candidates] == 0)
-        return np.log1p(candidate_uses), np.log1p(np.maximum(occurrences(ids, words) - 1, 0))[rows]
+        uses = occurrences(ids, np.r_[candidates, words])
+        candidate_uses, word_uses = uses[:len(candidates)], uses[len(candidates):]
+        return (np.log1p(candidate_uses * (self.kind_of_id[candidates] == 0)),
+                np.log1p(np.maximum(word_uses - 1, 0))[rows])
 
     def _rank_in_context(self, ids: np.ndarray, positions: np.ndarray) -> "RankedCandidates":
         """Score every candidate of every word with the context model; keep the plausible swaps
