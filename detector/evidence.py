@@ -17,7 +17,7 @@ import numpy as np
 from detector.context_model import ContextModel
 from detector.lm import UNKNOWN, NgramStats, bigram_keys, trigram_keys
 from detector.morphology import match_case
-from detector.text import STOPWORDS, Token, is_capitalized_name, lm_forms
+from detector.text import STOPWORDS, Token, is_capitalized_name, lm_form, phrase_forms
 from detector.thesaurus import FUNCTION_WORD_SWAPS, CandidateTable
 
 QUOTED = re.compile(r'\s*"([^"]+)"')
@@ -319,10 +319,11 @@ class TorturedPhraseRecognizer:
     """Matches known spinner phrases ("counterfeit consciousness" for "artificial intelligence")."""
 
     def __init__(self, phrases: dict[tuple[str, ...], str]):
-        self.phrases = phrases
-        self.by_opening: dict[tuple[str, str], list[tuple[str, ...]]] = {}  # by first two words, longest first
+        self.phrases = phrases  # keyed by ``phrase_forms``: numbers as written
+        # By the statistics forms of the first two words (what the engine has for every token), longest first.
+        self.by_opening: dict[tuple[str, str], list[tuple[str, ...]]] = {}
         for phrase in sorted(phrases, key=len, reverse=True):
-            self.by_opening.setdefault(phrase[:2], []).append(phrase)
+            self.by_opening.setdefault((lm_form(phrase[0]), lm_form(phrase[1])), []).append(phrase)
 
     @classmethod
     def from_csv(cls, path: str | Path) -> "TorturedPhraseRecognizer":
@@ -336,8 +337,8 @@ class TorturedPhraseRecognizer:
                 if quoted is None or " AND " in search or "~" in search:
                     continue
                 expected = PARENTHESES.sub("", row["expected_phrase"]).strip(" ?")
-                key = tuple(lm_forms(quoted.group(1)))
-                if len(key) >= 2 and expected and key != tuple(lm_forms(expected)):
+                key = tuple(phrase_forms(quoted.group(1)))
+                if len(key) >= 2 and expected and key != tuple(phrase_forms(expected)):
                     phrases[key] = expected
         return cls(phrases)
 
@@ -347,7 +348,8 @@ class TorturedPhraseRecognizer:
         for k in [k for k, opening in enumerate(zip(forms, forms[1:])) if opening in self.by_opening]:
             if k < next_free:
                 continue
-            match = next((p for p in self.by_opening[forms[k], forms[k + 1]] if tuple(forms[k:k + len(p)]) == p), None)
+            match = next((p for p in self.by_opening[forms[k], forms[k + 1]]
+                          if _as_written(tokens, forms, k, len(p)) == p), None)
             if match is None:
                 continue
             first, last = tokens[k], tokens[k + len(match) - 1]
@@ -355,6 +357,12 @@ class TorturedPhraseRecognizer:
                               TORTURED_PHRASE_SCORE, "tortured_phrase"))
             next_free = k + len(match)
         return found
+
+
+def _as_written(tokens: list[Token], forms: list[str], start: int, length: int) -> tuple[str, ...]:
+    """The ``phrase_forms`` of ``length`` tokens from ``start``: statistics forms, numbers unfolded."""
+    return tuple(tokens[j].text.lower() if tokens[j].text[0].isdigit() else forms[j]
+                 for j in range(start, min(start + length, len(forms))))
 
 
 CONTRACTIONS = {

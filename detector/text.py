@@ -87,8 +87,13 @@ def token_forms(text: str, tokens: list[Token]) -> list[str]:
 
 def lm_forms(text: str) -> list[str]:
     """Statistics forms of all tokens of a text, the fast path used when building statistics."""
-    words = TOKEN_PATTERN.findall(normalize(text).lower())
-    return [number_form(word) if word[0].isdigit() else word for word in words]
+    return [number_form(word) if word[0].isdigit() else word for word in phrase_forms(text)]
+
+
+def phrase_forms(text: str) -> list[str]:
+    """Lower-case tokens of a text with numbers as written: "192 pieces" is a listed spinner
+    phrase, "140 pieces" is not."""
+    return TOKEN_PATTERN.findall(normalize(text).lower())
 
 
 def is_capitalized_name(tokens: list[Token], index: int, openers: str = "\"'(:") -> bool:

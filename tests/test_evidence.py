@@ -1,10 +1,11 @@
 import numpy as np
 
 from detector.context_training import train_context_model
-from detector.evidence import PAIR_FEATURES, SubstitutionRecognizer, _per_row, _top_per_row, occurrences
+from detector.evidence import (PAIR_FEATURES, SubstitutionRecognizer, TorturedPhraseRecognizer, _per_row, _top_per_row,
+                               occurrences)
 from detector.features import swap_evidence
 from detector.lm import NgramStats
-from detector.text import tokenize
+from detector.text import token_forms, tokenize
 from detector.thesaurus import CandidateTable, Thesaurus
 from tests.test_context_model import CORPUS, SMALL, id_stream
 
@@ -102,3 +103,15 @@ def test_pairs_know_when_the_candidate_original_stands_elsewhere_in_the_document
         assert len(last) == 1
         assert np.allclose(pairs.features[last, used], np.log1p(expected_uses))
         assert np.allclose(pairs.features[last, repeated], np.log1p(expected_repeats))
+
+
+def test_tortured_phrases_match_numbers_as_written(tmp_path):
+    phrases = tmp_path / "tortured.csv"
+    phrases.write_text('tortured_phrase,expected_phrase,num_papers\n"""192 pieces""",192 bits,184\n'
+                       '"""3rd birthday party""",third party,10\n')
+    recognizer = TorturedPhraseRecognizer.from_csv(phrases)
+    text = "A 192 pieces key, not 140 pieces; a 3rd birthday party, not a 16th birthday party."
+    tokens = tokenize(text)
+    spans = recognizer.spans(text, tokens, token_forms(text, tokens))
+    assert [(s.text, s.likely_original) for s in spans] == [("192 pieces", "192 bits"),
+                                                             ("3rd birthday party", "third party")]
