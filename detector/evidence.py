@@ -17,7 +17,7 @@ import numpy as np
 from detector.context_model import ContextModel
 from detector.lm import UNKNOWN, NgramStats, bigram_keys, trigram_keys
 from detector.morphology import match_case
-from detector.text import STOPWORDS, Token, is_capitalized_name, lm_form, phrase_forms
+from detector.text import STOPWORDS, Token, is_capitalized_name, lm_form, normalize, phrase_forms
 from detector.thesaurus import FUNCTION_WORD_SWAPS, CandidateTable
 
 QUOTED = re.compile(r'\s*"([^"]+)"')
@@ -361,7 +361,7 @@ class TorturedPhraseRecognizer:
 
 def _as_written(tokens: list[Token], forms: list[str], start: int, length: int) -> tuple[str, ...]:
     """The ``phrase_forms`` of ``length`` tokens from ``start``: statistics forms, numbers unfolded."""
-    return tuple(tokens[j].text.lower() if tokens[j].text[0].isdigit() else forms[j]
+    return tuple(normalize(tokens[j].text).lower() if tokens[j].text[0].isdigit() else forms[j]
                  for j in range(start, min(start + length, len(forms))))
 
 
