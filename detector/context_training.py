@@ -5,13 +5,7 @@ texts only (never on the classifier's documents). A full softmax over the vocabu
 too much on a CPU, so each step compares the true word with words drawn from the unigram
 distribution (sampled softmax, corrected for the sampling). Function words are predicted too,
 since spinners also swap words into function words, but only a share of them is used as targets
-(they are frequent and easy); the model's output bias is corrected for that share afterwards.
-
-A second loss trains the comparison the detector makes: for some examples of each batch, which
-of the true word and a few of its thesaurus neighbours (the words a spinner could have put in its
-place) stood there. It is a softmax over a fixed set of words, so it asks the same model the same
-question as the first loss, restricted to the words that matter, and needs no sampling correction.
-It depends on the thesaurus only, not on how any spinner picks among the neighbours."""
+(they are frequent and easy); the model's output bias is corrected for that share afterwards."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,7 +16,6 @@ from tqdm import tqdm
 from detector.context_model import ContextModel
 from detector.lm import NgramStats
 from detector.text import STOPWORDS
-from detector.thesaurus import CandidateTable
 
 BOUNDARY = -1  # marks the start of a document in the id stream
 
@@ -40,9 +33,6 @@ class ContextTrainingConfig:
     negatives: int = 256
     learning_rate: float = 2e-3
     function_word_share: float = 0.3  # share of function-word positions used as targets
-    neighbour_examples: int = 512  # examples per batch that also compete with thesaurus neighbours ...
-    neighbours: int = 8  # ... this many each, drawn from the words listing the target as a candidate
-    neighbour_weight: float = 1.0  # weight of that loss against the sampled softmax
     seed: int = 13
     threads: int = 2
 
@@ -77,35 +67,9 @@ class _Batches:
         return torch.from_numpy(context), torch.from_numpy(self.inputs[positions])
 
 
-class _Neighbours:
-    """For target words, random thesaurus neighbours: the words whose candidate originals
-    (``CandidateTable``) include the target, i.e. what a spinner could have written instead."""
-
-    def __init__(self, candidates: CandidateTable, size: int):
-        words, entries = candidates.expand(np.arange(len(candidates.indptr) - 1))
-        originals = candidates.candidates[entries].astype(np.int64)
-        keep = (words > 0) & (words < size) & (originals > 0) & (originals < size) & (words != originals)
-        order = np.argsort(originals[keep], kind="stable")
-        self.words = words[keep][order]
-        self.indptr = np.r_[0, np.cumsum(np.bincount(originals[keep], minlength=size))]
-
-    def __call__(self, targets: np.ndarray, count: int, rng: np.random.Generator):
-        """``count`` neighbours per target (with replacement) and which of them are real: a target
-        without neighbours gets none."""
-        import torch
-
-        available = self.indptr[targets + 1] - self.indptr[targets]
-        offsets = (rng.random((len(targets), count)) * np.maximum(available, 1)[:, None]).astype(np.int64)
-        picked = self.words[np.minimum(self.indptr[targets][:, None] + offsets, max(len(self.words) - 1, 0))] \
-            if len(self.words) else np.zeros((len(targets), count), dtype=np.int64)
-        valid = np.broadcast_to(available[:, None] > 0, picked.shape)
-        return torch.from_numpy(np.where(valid, picked, 0)), torch.from_numpy(valid.copy())
-
-
 def train_context_model(ids: np.ndarray, stats: NgramStats, config: ContextTrainingConfig,
-                        candidates: CandidateTable | None = None, progress: bool = True) -> ContextModel:
-    """Fit the context model on a stream of statistics ids (documents opened by ``BOUNDARY``);
-    with ``candidates``, also on the choice between each word and its thesaurus neighbours."""
+                        progress: bool = True) -> ContextModel:
+    """Fit the context model on a stream of statistics ids (documents opened by ``BOUNDARY``)."""
     import torch
     import torch.nn.functional as F
 
@@ -121,7 +85,6 @@ def train_context_model(ids: np.ndarray, stats: NgramStats, config: ContextTrain
     sampling /= sampling.sum()
     log_sampling = torch.tensor(np.log(np.maximum(sampling, 1e-30)), dtype=torch.float32)
     sampler = torch.from_numpy(sampling).float()
-    neighbours = _Neighbours(candidates, size) if candidates is not None and config.neighbour_weight > 0 else None
 
     network = _network(size, config)
     sparse = [network.embeddings.weight, network.output.weight, network.bias.weight]
@@ -135,18 +98,11 @@ def train_context_model(ids: np.ndarray, stats: NgramStats, config: ContextTrain
         context, target = batches(targets[rng.integers(0, len(targets), config.batch_size)])
         negatives = torch.multinomial(sampler, config.negatives, replacement=True)
         vectors = network.context(context)
-        true = (vectors * network.output(target)).sum(1) + network.bias(target)[:, 0]
+        true = (vectors * network.output(target)).sum(1) + network.bias(target)[:, 0] - log_sampling[target]
         sampled = vectors @ network.output(negatives).T + (network.bias(negatives)[:, 0] - log_sampling[negatives])
         sampled = sampled.masked_fill(negatives[None, :] == target[:, None], -1e9)
-        loss = _first_wins(torch.cat([(true - log_sampling[target])[:, None], sampled], 1))
-        if neighbours is not None:
-            rows = slice(0, config.neighbour_examples)
-            words, valid = neighbours(target[rows].numpy(), config.neighbours, rng)
-            rivals = torch.einsum("bd,bkd->bk", vectors[rows], network.output(words)) + network.bias(words)[..., 0]
-            rivals = rivals.masked_fill(~valid, -1e9)
-            competed = valid.any(1)
-            if competed.any():
-                loss = loss + config.neighbour_weight * _first_wins(torch.cat([true[rows, None], rivals], 1)[competed])
+        logits = torch.cat([true[:, None], sampled], 1)
+        loss = F.cross_entropy(logits, torch.zeros(len(target), dtype=torch.long))
         for optimizer in optimizers:
             optimizer.zero_grad()
         loss.backward()
@@ -154,14 +110,6 @@ def train_context_model(ids: np.ndarray, stats: NgramStats, config: ContextTrain
             optimizer.step()
             schedule.step()
     return _export(network, stats, config)
-
-
-def _first_wins(logits):
-    """Cross-entropy of rows of logits whose first column is the true word."""
-    import torch
-    import torch.nn.functional as F
-
-    return F.cross_entropy(logits, torch.zeros(len(logits), dtype=torch.long))
 
 
 def _network(size: int, config: ContextTrainingConfig):

@@ -18,15 +18,8 @@ def _context_line(training: dict) -> str:
     context = training["context_model"]
     return (f"window of {context['window']} words each side, embeddings {context['embedding_dim']}, hidden layer "
             f"{context['hidden_dim']}, output {context['output_dim']}, vocabulary {context['vocabulary_size']:,} "
-            f"(count >= {context['min_count']}), {context['examples']:,} training positions (seed {context['seed']}){_neighbours(context)}; "
+            f"(count >= {context['min_count']}), {context['examples']:,} training positions (seed {context['seed']}); "
             f"it ranks up to {training['max_candidates']} candidate originals per word.")
-
-
-def _neighbours(context: dict) -> str:
-    if not context.get("neighbour_weight"):
-        return ""
-    return (f", {context['neighbour_examples']} of each batch of {context['batch_size']:,} also against "
-            f"{context['neighbours']} thesaurus neighbours (loss weight {context['neighbour_weight']:g})")
 
 
 def metrics_markdown(metrics: dict) -> str:

@@ -77,7 +77,7 @@ class TrainingConfig:
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.7.0"
+    version: str = "1.6.1"
     command: str = ""
 
 
@@ -141,16 +141,14 @@ def statistics_ids(config: TrainingConfig, stats: NgramStats) -> np.ndarray:
     return ids
 
 
-def context_model(config: TrainingConfig, stats: NgramStats, candidates: CandidateTable) -> ContextModel:
-    """The neural context model, learned from the statistics texts and the words' thesaurus
-    neighbours (cached in ``cache_dir`` with its training configuration, so experiments on later
-    stages skip the slowest step)."""
-    recipe = [len(stats.vocabulary), asdict(config.context), config.max_candidates]
-    path = _cache_path(config, "context-model", recipe, ".npz")
+def context_model(config: TrainingConfig, stats: NgramStats) -> ContextModel:
+    """The neural context model, learned from the statistics texts (cached in ``cache_dir`` with
+    its training configuration, so experiments on later stages skip the slowest step)."""
+    path = _cache_path(config, "context-model", [len(stats.vocabulary), asdict(config.context)], ".npz")
     if path is not None and path.exists():
         with np.load(path) as data:
             return ContextModel.from_arrays({key: data[key] for key in data.files})
-    model = train_context_model(statistics_ids(config, stats), stats, config.context, candidates)
+    model = train_context_model(statistics_ids(config, stats), stats, config.context)
     if path is not None:
         np.savez(path, **model.to_arrays())
     return model
@@ -296,7 +294,7 @@ def train(config: TrainingConfig) -> Path:
     stats = statistics(config, pools, thesaurus_words(thesaurus)).with_prior(partial(word_frequency, lang="en"))
     candidates = build_candidates(stats, thesaurus, config.max_candidates)
     array_groups = {"statistics": stats.to_arrays(), "candidates": candidates.to_arrays(),
-                    "context_model": context_model(config, stats, candidates).to_arrays()}
+                    "context_model": context_model(config, stats).to_arrays()}
     arrays = {name: values for group in array_groups.values() for name, values in group.items()}
     token_articles, classifier_articles = split_pools(pools, config)
     token_model = train_token_model(build_engine(arrays, None, settings), token_articles, config, thesaurus)

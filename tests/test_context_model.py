@@ -2,10 +2,9 @@ import numpy as np
 import pytest
 
 from detector.context_model import ContextModel
-from detector.context_training import BOUNDARY, ContextTrainingConfig, _Neighbours, target_positions, train_context_model
+from detector.context_training import BOUNDARY, ContextTrainingConfig, target_positions, train_context_model
 from detector.lm import NgramStats
 from detector.text import lm_forms
-from detector.thesaurus import CandidateTable
 
 CORPUS = ["interest rates rose sharply on monday"] * 20 + ["house prices rose sharply in june"] * 20 + \
          ["the places were busy", "the plates were empty", "the wolf ran away", "the fox ran away"]
@@ -66,37 +65,3 @@ def test_function_words_are_thinned_out_as_targets():
     assert 0.15 < np.sum(ids[targets] == the) / np.sum(ids == the) < 0.35
     assert np.sum(ids[targets] == stats.index["wolf"]) == np.sum(ids == stats.index["wolf"])
     assert not np.any(ids[targets] == BOUNDARY)
-
-
-def candidate_table(stats: NgramStats, swaps: list[tuple[str, str]]) -> CandidateTable:
-    """A candidate table from (word, its candidate original) pairs."""
-    rows = [[] for _ in stats.vocabulary]
-    for word, original in swaps:
-        rows[stats.index[word]].append(stats.index[original])
-    indptr = np.r_[0, np.cumsum([len(r) for r in rows])]
-    candidates = np.array([c for r in rows for c in r], dtype=np.int32)
-    return CandidateTable(indptr, candidates, np.ones(len(candidates), dtype=np.uint16))
-
-
-def test_neighbours_are_the_words_that_list_the_target_as_their_original():
-    stats = NgramStats.build(CORPUS, min_word_count=1, min_ngram_count=1)
-    table = candidate_table(stats, [("places", "rates"), ("plates", "rates"), ("plates", "prices")])
-    rates, prices, places = stats.ids(["rates", "prices", "places"])
-    words, valid = _Neighbours(table, len(stats.vocabulary))(np.array([rates, prices, places]), 40,
-                                                              np.random.default_rng(0))
-    assert set(words[0].tolist()) == set(stats.ids(["places", "plates"]).tolist())
-    assert set(words[1].tolist()) == {stats.index["plates"]}
-    assert valid[:2].all() and not valid[2].any()  # nothing lists "places" as its original
-
-
-def test_the_neighbour_loss_teaches_a_word_from_its_thesaurus_neighbours_sooner():
-    stats = NgramStats.build(CORPUS, min_word_count=1, min_ngram_count=1)
-    table = candidate_table(stats, [("places", "rates"), ("plates", "prices")])
-    config = ContextTrainingConfig(**{**SMALL.__dict__, "examples": 3200, "neighbour_examples": 64})
-    margins = []
-    for candidates in (None, table):
-        model = train_context_model(id_stream(stats, CORPUS), stats, config, candidates, progress=False)
-        rates, places = scores_at(stats, model, "interest places rose sharply on", 1, ["rates", "places"])
-        prices, plates = scores_at(stats, model, "june house plates rose sharply", 2, ["prices", "plates"])
-        margins.append(min(rates - places, prices - plates))
-    assert margins[0] < 2 < 4 < margins[1]
