@@ -26,7 +26,8 @@ PSEUDO_COUNT = 1.0
 WINDOW_SMOOTHING = 2.0  # weight, in counts, of the shorter context in the smoothed window model
 MIN_WORD_PROBABILITY = 1e-9  # for unknown words and document edges
 SHORTLIST = 8  # candidates per word, best in context first, that the n-gram statistics compare
-# (a quarter of swapped words have their true original outside the 4 best: benchmarks/swap_coverage.py)
+# (with 4, a quarter of swapped words had their true original outside the shortlist; with 8, an eighth:
+# benchmarks/swap_coverage.py)
 # A word goes on to the n-gram comparison only when the context model finds some candidate at least
 # e**-2 times as likely as the word itself; the others are no plausible swaps (this drops 15% of clean
 # content words and half of the function words, but under 1% of swapped words on spinner output).
