@@ -39,7 +39,7 @@ def swap_stages(recognizer, spun: SpunText) -> list[tuple[str, bool, bool, bool]
     forms = token_forms(spun.text, tokens)
     ids = recognizer.stats.ids(forms)
     pairs = recognizer.pairs(tokens, forms)
-    logits = recognizer.token_model.decision_function(pairs.features) if len(pairs.rows) else np.zeros(0)
+    best_logit = recognizer.evidence(pairs).logit
     row_of = {position: row for row, position in enumerate(pairs.positions.tolist())}
     position_of = {token.begin: k for k, token in enumerate(tokens)}
     table = recognizer.candidates
@@ -49,7 +49,7 @@ def swap_stages(recognizer, spun: SpunText) -> list[tuple[str, bool, bool, bool]
         k = position_of[change.begin]
         original = recognizer.stats.index.get(lm_form(change.original), -1)
         in_row = pairs.rows == row_of.get(k, -1)
-        detected = bool(in_row.any() and logits[in_row].max() > 0)
+        detected = bool(k in row_of and best_logit[row_of[k]] > 0)
         if original not in table.candidates[table.indptr[ids[k]]:table.indptr[ids[k] + 1]]:
             stage = "not_candidate"
         elif k not in row_of:

@@ -190,7 +190,10 @@ class SubstitutionRecognizer:
                                 log_choice[keep], gains[keep], odds[plausible], best[plausible])
 
     def analyze(self, tokens: list[Token], forms: list[str]) -> SubstitutionEvidence:
-        pairs = self.pairs(tokens, forms)
+        return self.evidence(self.pairs(tokens, forms))
+
+    def evidence(self, pairs: CandidatePairs) -> SubstitutionEvidence:
+        """The token model's verdict on each scored word: its most likely swap among its pairs."""
         logits = self.token_model.decision_function(pairs.features) if len(pairs.rows) else np.zeros(0)
         best_logit, best = _best_per_row(pairs.rows, logits, pairs.candidates, len(pairs.positions))
         return SubstitutionEvidence(pairs.positions, pairs.words, best, best_logit, pairs.kinds)
