@@ -12,13 +12,12 @@ from pathlib import Path
 import joblib
 import numpy as np
 
-FORMAT_VERSION = 10  # 3: adds the machine_paraphrase model; 4: spun_text thresholds by document length;
+FORMAT_VERSION = 9  # 3: adds the machine_paraphrase model; 4: spun_text thresholds by document length;
 #                    5: the neural context model, function-word candidates and candidate list sizes;
 #                    6: int8 context-model tables and new document features;
 #                    7: one arrays file per group (n-gram statistics, candidates, context model);
 #                    8: two more token-model features: the document's own use of a word and its candidates;
-#                    9: token and document models fitted on 8 shortlisted candidates a word, not 4;
-#                    10: the context model reads the topic around each word
+#                    9: token and document models fitted on 8 shortlisted candidates a word, not 4
 MANIFEST = "manifest.json"
 ARRAYS_SUFFIX = ".npz"
 MODELS = "models.joblib"  # {"token": swap model, "document": classifier, "machine_paraphrase": {lexical, classifier}}

@@ -3,9 +3,8 @@
 The n-gram statistics only know contexts they have seen; this model generalises across similar
 words ("European officials" teaches it about "Western officials"), which is what a swap detector
 needs when the exact n-gram was never counted. It reads the ``window`` words on each side (word
-embeddings, one hidden layer) and the topic around them (the mean embedding of the content words
-within ``topic_window`` on each side: a context-free spinner puts "navy" into an article about
-diplomacy), and gives every word a score whose differences are log-probability ratios: ``score(original) - score(observed)`` says how much likelier the candidate original is here
+embeddings, one hidden layer) and gives every word a score whose differences are log-probability
+ratios: ``score(original) - score(observed)`` says how much likelier the candidate original is here
 than the word that is there. Words outside its vocabulary share one "rare word" output, split by
 their frequency. Inference is plain NumPy; training (``detector.context_training``) uses PyTorch.
 """
@@ -24,10 +23,9 @@ class ContextModel:
 
     def __init__(self, embeddings: np.ndarray, hidden_weights: np.ndarray, hidden_bias: np.ndarray,
                  projection_weights: np.ndarray, projection_bias: np.ndarray, output_embeddings: np.ndarray,
-                 output_bias: np.ndarray, window: int, rare_log_share: np.ndarray, topic_window: int,
-                 topic_words: np.ndarray):
+                 output_bias: np.ndarray, window: int, rare_log_share: np.ndarray):
         self.embeddings = embeddings.astype(np.float32)
-        self.hidden_weights = hidden_weights.astype(np.float32)  # ((2 * window + 1) * dim, hidden)
+        self.hidden_weights = hidden_weights.astype(np.float32)  # (2 * window * dim, hidden)
         self.hidden_bias = hidden_bias.astype(np.float32)
         self.projection_weights = projection_weights.astype(np.float32)  # (hidden, output dim)
         self.projection_bias = projection_bias.astype(np.float32)
@@ -38,8 +36,6 @@ class ContextModel:
         self.vocabulary_size = len(output_bias)  # statistics ids below this have their own output
         self.padding = len(embeddings) - 1  # input id beyond the document's edges
         self.offsets = np.r_[np.arange(-self.window, 0), np.arange(1, self.window + 1)]
-        self.topic_window = int(topic_window)
-        self.topic_words = topic_words.astype(bool)  # per input id: does the word count for the topic
 
     def input_ids(self, ids: np.ndarray) -> np.ndarray:
         """Statistics ids as model input ids: rare words become the unknown word (id 0)."""
@@ -48,26 +44,12 @@ class ContextModel:
     def context_vectors(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """One vector per position summarising the words on both sides (``ids`` are statistics ids
         of the whole document)."""
-        inputs = self.input_ids(ids)
-        padded = np.concatenate([np.full(self.window, self.padding), inputs, np.full(self.window, self.padding)])
+        padded = np.concatenate([np.full(self.window, self.padding), self.input_ids(ids),
+                                 np.full(self.window, self.padding)])
         context = padded[positions[:, None] + self.window + self.offsets[None, :]]
-        near = self.embeddings[context].reshape(len(positions), len(self.offsets) * self.embeddings.shape[1])
-        features = np.hstack([near, self.topic_vectors(inputs, positions)])
-        hidden = np.maximum(features @ self.hidden_weights + self.hidden_bias, 0.0)
+        inputs = self.embeddings[context].reshape(len(positions), len(self.offsets) * self.embeddings.shape[1])
+        hidden = np.maximum(inputs @ self.hidden_weights + self.hidden_bias, 0.0)
         return hidden @ self.projection_weights + self.projection_bias
-
-    def topic_vectors(self, inputs: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        """At each position, the mean embedding of the topic words within ``topic_window`` on each
-        side, the word itself left out (running sums: linear in the document's length)."""
-        weights = self.topic_words[inputs].astype(np.float32)
-        rows = self.embeddings[inputs] * weights[:, None]
-        sums = np.vstack([np.zeros((1, rows.shape[1]), np.float32), np.cumsum(rows, axis=0)])
-        counts = np.r_[0.0, np.cumsum(weights)]
-        low = np.maximum(positions - self.topic_window, 0)
-        high = np.minimum(positions + self.topic_window + 1, len(inputs))
-        total = sums[high] - sums[low] - rows[positions]
-        count = counts[high] - counts[low] - weights[positions]
-        return total / np.maximum(count, 1.0)[:, None].astype(np.float32)
 
     def outputs(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each word's output row and the constant added to that row's score: a rare word scores
@@ -96,8 +78,7 @@ class ContextModel:
                                                          "projection_bias", "output_bias", "rare_log_share")}
         for name in QUANTIZED:  # the two big tables: one byte a weight, with a scale per row
             arrays[name], arrays[name + "_scale"] = quantize_rows(getattr(self, name))
-        arrays["window"], arrays["topic_window"] = np.array(self.window), np.array(self.topic_window)
-        arrays["topic_words"] = self.topic_words
+        arrays["window"] = np.array(self.window)
         return {PREFIX + name: value for name, value in arrays.items()}
 
     @classmethod
@@ -107,7 +88,7 @@ class ContextModel:
             get[name] = get[name] * get[name + "_scale"][:, None]
         return cls(get["embeddings"], get["hidden_weights"], get["hidden_bias"], get["projection_weights"],
                    get["projection_bias"], get["output_embeddings"], get["output_bias"], int(get["window"]),
-                   get["rare_log_share"], int(get["topic_window"]), get["topic_words"])
+                   get["rare_log_share"])
 
     @staticmethod
     def rare_shares(word_probability: np.ndarray, vocabulary_size: int) -> np.ndarray:

@@ -25,7 +25,6 @@ class ContextTrainingConfig:
     vocabulary_size: int = 100_000  # at most this many words get their own output ...
     min_count: int = 10  # ... and only words the statistics counted this often
     window: int = 4
-    topic_window: int = 25  # content words on each side whose mean embedding is the topic input
     embedding_dim: int = 64
     hidden_dim: int = 256
     output_dim: int = 64
@@ -36,11 +35,6 @@ class ContextTrainingConfig:
     function_word_share: float = 0.3  # share of function-word positions used as targets
     seed: int = 13
     threads: int = 2
-
-
-def topic_words(vocabulary: list[str], size: int) -> np.ndarray:
-    """Per model input id (the rare word 0, the model's words, padding): does it count for the topic."""
-    return np.array([False] + [w.isalpha() and w not in STOPWORDS for w in vocabulary[1:size]] + [False])
 
 
 def target_positions(ids: np.ndarray, vocabulary: list[str], config: ContextTrainingConfig,
@@ -55,33 +49,22 @@ def target_positions(ids: np.ndarray, vocabulary: list[str], config: ContextTrai
 
 
 class _Batches:
-    """Contexts, topic words and targets of sampled positions; words from another document (or
-    beyond the stream) become padding, which is no topic word."""
+    """Contexts and targets of sampled positions; context words from another document become padding."""
 
-    def __init__(self, ids: np.ndarray, size: int, config: ContextTrainingConfig, topic: np.ndarray):
+    def __init__(self, ids: np.ndarray, size: int, config: ContextTrainingConfig):
         boundary = ids == BOUNDARY
         self.padding = size
         self.inputs = np.where(boundary, size, np.where(ids < size, ids, 0)).astype(np.int64)
         self.document = np.cumsum(boundary).astype(np.int32)
         self.offsets = np.r_[np.arange(-config.window, 0), np.arange(1, config.window + 1)]
-        self.topic_offsets = np.r_[np.arange(-config.topic_window, 0), np.arange(1, config.topic_window + 1)]
-        self.topic = topic
 
     def __call__(self, positions: np.ndarray):
         import torch
 
-        context = self._around(positions, self.offsets)
-        bag = self._around(positions, self.topic_offsets)
-        weights = self.topic[bag].astype(np.float32)
-        weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
-        return (torch.from_numpy(context), torch.from_numpy(bag), torch.from_numpy(weights),
-                torch.from_numpy(self.inputs[positions]))
-
-    def _around(self, positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-        wanted = positions[:, None] + offsets[None, :]
-        around = np.clip(wanted, 0, len(self.inputs) - 1)
-        inside = (around == wanted) & (self.document[around] == self.document[positions][:, None])
-        return np.where(inside, self.inputs[around], self.padding)
+        around = positions[:, None] + self.offsets[None, :]
+        same = self.document[around] == self.document[positions][:, None]
+        context = np.where(same, self.inputs[around], self.padding)
+        return torch.from_numpy(context), torch.from_numpy(self.inputs[positions])
 
 
 def train_context_model(ids: np.ndarray, stats: NgramStats, config: ContextTrainingConfig,
@@ -96,8 +79,7 @@ def train_context_model(ids: np.ndarray, stats: NgramStats, config: ContextTrain
     # Statistics ids are in order of frequency (0 is the unknown word), so the first ids are the common words.
     size = min(config.vocabulary_size, 1 + int(np.sum(stats.unigram >= config.min_count)))
     targets = target_positions(ids, stats.vocabulary, config, rng)
-    topic = topic_words(stats.vocabulary, size)
-    batches = _Batches(ids, size, config, topic)
+    batches = _Batches(ids, size, config)
     counts = np.bincount(batches.inputs[targets], minlength=size)[:size]
     sampling = counts.astype(np.float64) ** 0.75
     sampling /= sampling.sum()
@@ -113,9 +95,9 @@ def train_context_model(ids: np.ndarray, stats: NgramStats, config: ContextTrain
     schedules = [torch.optim.lr_scheduler.OneCycleLR(o, max_lr=config.learning_rate, total_steps=steps,
                                                      pct_start=0.05) for o in optimizers]
     for _ in tqdm(range(steps), desc="context model", unit=" steps", mininterval=5, disable=not progress):
-        context, bag, weights, target = batches(targets[rng.integers(0, len(targets), config.batch_size)])
+        context, target = batches(targets[rng.integers(0, len(targets), config.batch_size)])
         negatives = torch.multinomial(sampler, config.negatives, replacement=True)
-        vectors = network.context(context, bag, weights)
+        vectors = network.context(context)
         true = (vectors * network.output(target)).sum(1) + network.bias(target)[:, 0] - log_sampling[target]
         sampled = vectors @ network.output(negatives).T + (network.bias(negatives)[:, 0] - log_sampling[negatives])
         sampled = sampled.masked_fill(negatives[None, :] == target[:, None], -1e9)
@@ -127,19 +109,18 @@ def train_context_model(ids: np.ndarray, stats: NgramStats, config: ContextTrain
         for optimizer, schedule in zip(optimizers, schedules):
             optimizer.step()
             schedule.step()
-    return _export(network, stats, config, topic)
+    return _export(network, stats, config)
 
 
 def _network(size: int, config: ContextTrainingConfig):
     import torch
-    import torch.nn.functional as F
     from torch import nn
 
     class WindowNetwork(nn.Module):
         def __init__(self):
             super().__init__()
             self.embeddings = nn.Embedding(size + 1, config.embedding_dim, sparse=True)
-            self.hidden = nn.Linear((2 * config.window + 1) * config.embedding_dim, config.hidden_dim)
+            self.hidden = nn.Linear(2 * config.window * config.embedding_dim, config.hidden_dim)
             self.projection = nn.Linear(config.hidden_dim, config.output_dim)
             self.output = nn.Embedding(size, config.output_dim, sparse=True)
             self.bias = nn.Embedding(size, 1, sparse=True)
@@ -147,23 +128,17 @@ def _network(size: int, config: ContextTrainingConfig):
             nn.init.normal_(self.output.weight, std=0.05)
             nn.init.zeros_(self.bias.weight)
 
-        def context(self, context, bag, weights):
-            # The topic reads the embeddings without training them: a gradient through 50 words
-            # per example doubled the time of a step.
-            with torch.no_grad():
-                topic = F.embedding_bag(bag, self.embeddings.weight, mode="sum", per_sample_weights=weights)
-            near = self.embeddings(context).flatten(1)
-            return self.projection(torch.relu(self.hidden(torch.cat([near, topic], 1))))
+        def context(self, context):
+            return self.projection(torch.relu(self.hidden(self.embeddings(context).flatten(1))))
 
     return WindowNetwork()
 
 
-def _export(network, stats: NgramStats, config: ContextTrainingConfig, topic: np.ndarray) -> ContextModel:
+def _export(network, stats: NgramStats, config: ContextTrainingConfig) -> ContextModel:
     weights = {name: value.detach().numpy() for name, value in network.state_dict().items()}
     bias = weights["bias.weight"][:, 0].copy()
     function = np.array([w in STOPWORDS for w in stats.vocabulary[:len(bias)]])
     bias[function] -= np.log(config.function_word_share)  # undo the thinning of function-word targets
     return ContextModel(weights["embeddings.weight"], weights["hidden.weight"].T, weights["hidden.bias"],
                         weights["projection.weight"].T, weights["projection.bias"], weights["output.weight"],
-                        bias, config.window, ContextModel.rare_shares(stats.word_probability, len(bias)),
-                        config.topic_window, topic)
+                        bias, config.window, ContextModel.rare_shares(stats.word_probability, len(bias)))

@@ -11,8 +11,6 @@ CORPUS = ["interest rates rose sharply on monday"] * 20 + ["house prices rose sh
 SMALL = ContextTrainingConfig(min_count=1, embedding_dim=8, hidden_dim=16, output_dim=8, examples=12_000,
                               batch_size=64, negatives=8, learning_rate=1e-2, window=2)
 
-TOPIC = ContextTrainingConfig(**{**SMALL.__dict__, "examples": 40_000, "topic_window": 10})
-
 
 def id_stream(stats: NgramStats, texts: list[str]) -> np.ndarray:
     return np.concatenate([np.r_[BOUNDARY, stats.ids(lm_forms(t))] for t in texts]).astype(np.int32)
@@ -43,31 +41,6 @@ def test_artifact_arrays_give_the_same_scores(trained):
     sentence, words = "interest places rose sharply on", ["rates", "places", "wolf", "monday"]
     assert np.allclose(scores_at(stats, model, sentence, 1, words), scores_at(stats, restored, sentence, 1, words),
                        atol=0.05)  # the embedding tables are stored as int8 rows with a scale
-
-
-def test_the_topic_decides_between_words_that_share_their_near_context():
-    sea = "ship sailors harbour ocean waves crew on monday the navy said today".split()
-    land = "tanks soldiers desert border trucks troops on monday the army said today".split()
-    rng = np.random.default_rng(0)
-    texts = [" ".join(rng.permutation(words[:6]).tolist() + words[6:]) for words in [sea, land] * 60]
-    stats = NgramStats.build(texts, min_word_count=1, min_ngram_count=1)
-    model = train_context_model(id_stream(stats, texts), stats, TOPIC, progress=False)
-    for words, expected, other in ((sea, "navy", "army"), (land, "army", "navy")):
-        preferred, alternative = scores_at(stats, model, " ".join(words), 9, [expected, other])
-        assert preferred > alternative + 1  # "monday the ... said today" alone cannot tell them apart
-
-
-def test_topic_vectors_are_the_mean_of_the_topic_words_around_each_position(trained):
-    stats, model = trained
-    inputs = model.input_ids(stats.ids("the places were busy and interest rates rose sharply on monday".split()))
-    positions = np.arange(len(inputs))
-    window = model.topic_window = 3
-    topic = model.topic_vectors(inputs, positions)
-    for p in positions:
-        near = [q for q in range(max(0, p - window), min(len(inputs), p + window + 1))
-                if q != p and model.topic_words[inputs[q]]]
-        expected = model.embeddings[inputs[near]].mean(axis=0) if near else np.zeros(model.embeddings.shape[1])
-        assert np.allclose(topic[p], expected, atol=1e-5)
 
 
 def test_rare_words_share_the_unknown_output_by_frequency():
