@@ -22,6 +22,11 @@ def _context_line(training: dict) -> str:
             f"it ranks up to {training['max_candidates']} candidate originals per word.")
 
 
+def _libraries(training: dict) -> str:
+    """The library versions the arrays were trained with (recorded since code 0.7.1)."""
+    return "".join(f"; {name} {version}" for name, version in training.get("libraries", {}).items())
+
+
 def metrics_markdown(metrics: dict) -> str:
     columns = ("documents", "positives", "roc_auc", "precision", "recall", "f1", "false_positive_rate")
     lines = ["| subset | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
@@ -79,7 +84,7 @@ swapped words (`spun_text`), and scores machine-translated or round-trip-transla
 ## Training
 
 - Command: `{training['command']}`
-- Seed: {training['seed']}; trained {training['trained_at']} in {training.get('seconds', '?')} s (Python {training['python']}).
+- Seed: {training['seed']}; trained {training['trained_at']} in {training.get('seconds', '?')} s (Python {training['python']}{_libraries(training)}).
 - Statistics: {training['statistics']['tokens']:,} tokens, vocabulary {training['statistics']['vocabulary']:,},
   bigrams {training['statistics']['bigram']:,}, trigrams {training['statistics']['trigram']:,},
   skip-bigrams {training['statistics']['skip']:,} (counts >= 2) from the corpora below, excluding every

@@ -14,6 +14,8 @@ import time
 from functools import partial
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +59,7 @@ MAX_FALSE_POSITIVE_RATE = 0.0075
 CLASSIFIER_SPLITS = ("train", "validation", "test")
 NEWS, PARAPHRASES = "news", "paraphrases"
 OUT_OF_FOLD_SPLITS = 5
+TRAINING_LIBRARIES = ("numpy", "scikit-learn", "torch")
 
 
 @dataclass
@@ -339,6 +342,7 @@ def train(config: TrainingConfig) -> Path:
                            **{name: len(t) for name, t in stats.tables.items()}},
             "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "python": platform.python_version(),
+            "libraries": library_versions(),
         },
     }
     folder = Path(config.output)
@@ -354,6 +358,18 @@ def train(config: TrainingConfig) -> Path:
     manifest = write_artifact(folder, array_groups, models, manifest)
     write_model_card(folder, manifest, test.scores, test.labels, test.subsets)
     return folder
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that shape the trained arrays: the bundled context model and one
+    retrained in another session from the same statistics were not byte-identical."""
+    versions = {}
+    for name in TRAINING_LIBRARIES:
+        try:
+            versions[name] = package_version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
 
 
 def default_config(data_dir: str, output: str, **overrides) -> TrainingConfig:

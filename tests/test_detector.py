@@ -1,5 +1,6 @@
 import json
 import shutil
+from importlib.metadata import version
 
 import pytest
 
@@ -120,6 +121,7 @@ def test_tampered_artifact_is_refused(tiny_model, tmp_path):
 def test_model_card_and_plots_are_written(tiny_model):
     card = (tiny_model / "MODEL_CARD.md").read_text()
     assert "pytest fixture" in card and "Threshold" in card
+    assert f"torch {version('torch')}" in card  # a retrain under another PyTorch gives other arrays
     for plot in ("roc.png", "score_histogram.png"):
         assert (tiny_model / plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
