@@ -43,21 +43,21 @@ def swap_stages(recognizer, spun: SpunText) -> list[tuple[str, bool, bool, bool]
     row_of = {position: row for row, position in enumerate(pairs.positions.tolist())}
     position_of = {token.begin: k for k, token in enumerate(tokens)}
     table = recognizer.candidates
-    cap = int(np.diff(table.indptr).max())
+    list_lengths = np.diff(table.indptr)
+    cap = list_lengths.max()
     found = []
     for change in (c for c in spun.changes if c.kind == "synonym"):
         k = position_of[change.begin]
+        word = ids[k]
         original = recognizer.stats.index.get(lm_form(change.original), -1)
-        in_row = pairs.rows == row_of.get(k, -1)
         detected = bool(k in row_of and best_logit[row_of[k]] > 0)
-        if original not in table.candidates[table.indptr[ids[k]]:table.indptr[ids[k] + 1]]:
+        if original not in table.candidates[table.indptr[word]:table.indptr[word + 1]]:
             stage = "not_candidate"
         elif k not in row_of:
             stage = "implausible"
         else:
-            stage = "shortlisted" if original in pairs.candidates[in_row] else "not_shortlisted"
-        full = bool(table.counts(ids[k:k + 1])[0] >= cap)
-        found.append((stage, detected, bool(recognizer.kind_of_id[ids[k]] == 2), full))
+            stage = "shortlisted" if original in pairs.candidates[pairs.rows == row_of[k]] else "not_shortlisted"
+        found.append((stage, detected, bool(recognizer.kind_of_id[word] == 2), bool(list_lengths[word] >= cap)))
     return found
 
 
