@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+POLICIES = ("uniform", "frequency", "first")  # detector.spinner.POLICIES, spelled out to keep start-up light
+
 EXIT_FATAL = 2
 INDEX_BATCH = 500  # documents written to the index per transaction
 
@@ -146,7 +148,8 @@ def command_train(args) -> int:
     from detector.training import default_config, train
 
     config = default_config(args.data, args.output, seed=args.seed, max_articles=args.max_articles,
-                            cache_dir=args.cache_dir)
+                            cache_dir=args.cache_dir,
+                            **({"policies": tuple(args.policies)} if args.policies else {}))
     folder = train(config)
     print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
     return 0
@@ -236,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     spin = commands.add_parser("spin", help="spin documents and write the ground truth as JSONL")
     spin.add_argument("paths", nargs="*")
     spin.add_argument("--rate", type=float, default=0.2)
-    spin.add_argument("--policy", default="uniform", choices=("uniform", "frequency", "first"))
+    spin.add_argument("--policy", default="uniform", choices=POLICIES)
     spin.add_argument("--seed", type=int, default=0)
     spin.add_argument("--numeral-rate", type=float, default=0.5)
     spin.add_argument("--phrase-rate", type=float, default=0.5)
@@ -249,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=13)
     train.add_argument("--max-articles", type=int, help="cap each split (quick experiments)")
     train.add_argument("--cache-dir", help="reuse the statistics and context model of an identical earlier run (experiments)")
+    train.add_argument("--policies", nargs="+", choices=POLICIES,
+                       help="spinner policies of the training spins (default: uniform first; frequency is kept "
+                            "unseen for evaluation, adding it is a diagnostic)")
     train.set_defaults(run=command_train)
 
     index = commands.add_parser("index", help="reference index of originals: add, remove, stats, query")

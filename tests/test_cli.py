@@ -74,3 +74,16 @@ def test_spin_then_evaluate(tmp_path, model_args, capsys):
     assert main(["evaluate", str(labelled), "--json", *model_args]) == 0
     table = json.loads(capsys.readouterr().out)
     assert table["spun_text"]["fixture"]["documents"] == 24 and table["spun_text"]["fixture"]["roc_auc"] > 0.8
+
+
+def test_train_passes_policies_and_keeps_the_default(tmp_path, monkeypatch):
+    import detector.training
+
+    recipes = []
+    monkeypatch.setattr(detector.training, "train", lambda config: recipes.append(config) or tmp_path)
+    assert main(["train", "--output", str(tmp_path), "--policies", "uniform", "frequency"]) == 0
+    assert main(["train", "--output", str(tmp_path)]) == 0
+    assert recipes[0].policies == ("uniform", "frequency")
+    assert recipes[1].policies == detector.training.TrainingConfig.policies == ("uniform", "first")
+    with pytest.raises(SystemExit):
+        main(["train", "--policies", "synonymous"])
