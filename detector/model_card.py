@@ -65,6 +65,14 @@ def write_plots(folder: Path, scores: np.ndarray, labels: np.ndarray, subsets: n
     plt.close("all")
 
 
+def _unseen(policies: list[str]) -> str:
+    """What the test spins have that training never saw: new seeds, and the evaluation policy unless
+    a diagnostic run trained on it."""
+    if "frequency" in policies:
+        return "spinner seeds never used in training (the `frequency` policy was among the training policies)"
+    return "spinner seeds and the `frequency` policy never used in training"
+
+
 def write_model_card(folder: Path, manifest: dict, scores: np.ndarray, labels: np.ndarray,
                      subsets: np.ndarray) -> None:
     write_plots(folder, scores, labels, subsets)
@@ -108,7 +116,7 @@ By document length:
 
 {metrics_markdown(manifest['metrics']['validation_by_length'])}
 
-## Test: held-out articles (200+ words), spinner seeds and the `frequency` policy never used in training
+## Test: held-out articles (200+ words), {_unseen(training['spinner_policies'])}
 
 Each row compares the spun articles against the same clean articles.
 

@@ -5,6 +5,7 @@ from importlib.metadata import version
 import pytest
 
 from detector.artifact import ArtifactError, MANIFEST
+from detector.model_card import card_text
 from detector.scoring import Detector, DocumentError
 from detector.settings import Settings
 from detector.spinner import Spinner
@@ -124,6 +125,15 @@ def test_model_card_and_plots_are_written(tiny_model):
     assert f"torch {version('torch')}" in card  # a retrain under another PyTorch gives other arrays
     for plot in ("roc.png", "score_histogram.png"):
         assert (tiny_model / plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_model_card_says_when_the_test_policy_was_trained_on(tiny_model):
+    manifest = json.loads((tiny_model / MANIFEST).read_text())
+    assert "`frequency` policy never used in training" in card_text(manifest)
+    manifest["training"]["spinner_policies"].append("frequency")
+    card = card_text(manifest)
+    assert "never used in training (the `frequency` policy was among the training policies)" in card
+    assert "`frequency` policy never used" not in card
 
 
 def test_tortured_phrases_are_matched(tiny_model, tmp_path):
