@@ -28,7 +28,7 @@ class ContextTrainingConfig:
     embedding_dim: int = 64
     hidden_dim: int = 256
     output_dim: int = 64
-    examples: int = 36_000_000
+    examples: int = 60_000_000  # 36M left the model undertrained (README: model 1.8.0 against 1.7.0)
     batch_size: int = 2048
     negatives: int = 256
     learning_rate: float = 2e-3
