@@ -145,11 +145,10 @@ def command_spin(args) -> int:
 
 
 def command_train(args) -> int:
-    from detector.training import default_config, train
+    from detector.training import TrainingConfig, default_config, train
 
     config = default_config(args.data, args.output, seed=args.seed, max_articles=args.max_articles,
-                            cache_dir=args.cache_dir,
-                            **({"policies": tuple(args.policies)} if args.policies else {}))
+                            cache_dir=args.cache_dir, policies=tuple(args.policies or TrainingConfig.policies))
     folder = train(config)
     print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
     return 0

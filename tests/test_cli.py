@@ -87,3 +87,10 @@ def test_train_passes_policies_and_keeps_the_default(tmp_path, monkeypatch):
     assert recipes[1].policies == detector.training.TrainingConfig.policies == ("uniform", "first")
     with pytest.raises(SystemExit):
         main(["train", "--policies", "synonymous"])
+
+
+def test_command_line_policies_are_the_spinners():
+    from detector.cli import POLICIES
+    from detector.spinner import POLICIES as SPINNER_POLICIES
+
+    assert POLICIES == SPINNER_POLICIES
