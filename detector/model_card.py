@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from detector.evaluation import BENCHMARK_POLICIES
+
 ROC_PLOT = "roc.png"
 HISTOGRAM_PLOT = "score_histogram.png"
 
@@ -66,11 +68,13 @@ def write_plots(folder: Path, scores: np.ndarray, labels: np.ndarray, subsets: n
 
 
 def _unseen(policies: list[str]) -> str:
-    """What the test spins have that training never saw: new seeds, and the evaluation policy unless
-    a diagnostic run trained on it."""
-    if "frequency" in policies:
-        return "spinner seeds never used in training (the `frequency` policy was among the training policies)"
-    return "spinner seeds and the `frequency` policy never used in training"
+    """What the test spins have that training never saw: new seeds, and the benchmark policies that
+    were not among the training policies (a diagnostic run may train on them)."""
+    unseen = [p for p in BENCHMARK_POLICIES if p not in policies]
+    if not unseen:
+        return "spinner seeds never used in training (every test policy was among the training policies)"
+    names = " and ".join(f"`{p}`" for p in unseen)
+    return f"spinner seeds and the {names} {'policy' if len(unseen) == 1 else 'policies'} never used in training"
 
 
 def write_model_card(folder: Path, manifest: dict, scores: np.ndarray, labels: np.ndarray,
