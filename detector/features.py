@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detector.evidence import Span, StyleFlipRecognizer, SubstitutionRecognizer, TorturedPhraseRecognizer
+from detector.evidence import (Span, StyleFlipRecognizer, SubstitutionEvidence, SubstitutionRecognizer,
+                               TorturedPhraseRecognizer)
 from detector.text import STOPWORDS, Token, token_forms, tokenize
 
 PROBABILITY_LEVELS = (0.5, 0.8, 0.95)
@@ -47,40 +48,57 @@ class AnalysisEngine:
         spans = self.substitutions.spans(tokens, evidence, self.span_min_score)
         tortured = self.tortured.spans(text, tokens, forms) if self.tortured else []
         style = self.style.spans(text, tokens, forms)
-        word_forms = [form for t, form in zip(tokens, forms) if t.text[0].isalnum()]
-        content = max(1, sum(1 for form in word_forms if form not in STOPWORDS))
-        probability = evidence.probability
-        signals = {
-            "scored_words": int(len(probability)),
-            "expected_swaps": round(float(probability.sum()), 2),
-            "numeral_swaps": int(np.sum((evidence.kinds == 1) & (probability > 0.5))),
-            "function_word_swaps": int(np.sum((evidence.kinds == 2) & (probability > 0.5))),
-            "tortured_phrases": len(tortured),
-            "style_flips": len(style),
-            **{f"swaps_over_{level:g}": int(np.sum(probability > level)) for level in PROBABILITY_LEVELS},
-        }
-        index = self.substitutions.stats.index
-        unknown = sum(1 for form in word_forms if form not in index)
-        features = np.r_[self._features(len(word_forms), content, unknown, evidence.logit, signals),
-                         swap_evidence(evidence.logit, evidence.words, content)]
+        counts = WordCounts.of(tokens, forms, self.substitutions.stats.index)
+        signals = {**swap_signals(evidence), "tortured_phrases": len(tortured), "style_flips": len(style)}
+        features = document_features(evidence, signals, counts)
         spans = sorted((s for s in spans + tortured + style if s.score >= self.span_min_score), key=lambda s: -s.score)
-        return Analysis(tokens, forms, len(word_forms), features, spans, signals)
+        return Analysis(tokens, forms, counts.words, features, spans, signals)
 
-    @staticmethod
-    def _features(num_words: int, content: int, unknown: int, logit: np.ndarray, signals: dict) -> np.ndarray:
-        top = np.sort(logit)[-max(1, len(logit) // 10):] if len(logit) else np.full(1, -10.0)
-        values = [
-            np.log1p(num_words),
-            len(logit) / content,
-            unknown / max(1, num_words),
-            signals["expected_swaps"] / content,
-            float(top.mean()),
-            *[signals[f"swaps_over_{level:g}"] / content for level in PROBABILITY_LEVELS],
-            signals["numeral_swaps"] / content * 10,
-            signals["function_word_swaps"] / content * 10,
-            np.log1p(signals["tortured_phrases"]),
-        ]
-        return np.array(values, dtype=np.float64)
+
+@dataclass(frozen=True)
+class WordCounts:
+    """A document's words, content words (at least 1) and words the statistics do not know."""
+
+    words: int
+    content: int
+    unknown: int
+
+    @classmethod
+    def of(cls, tokens: list[Token], forms: list[str], index: dict[str, int]) -> "WordCounts":
+        word_forms = [form for t, form in zip(tokens, forms) if t.text[0].isalnum()]
+        return cls(len(word_forms), max(1, sum(1 for form in word_forms if form not in STOPWORDS)),
+                   sum(1 for form in word_forms if form not in index))
+
+
+def swap_signals(evidence: SubstitutionEvidence) -> dict:
+    """What the substitution evidence amounts to, in counts a person can read."""
+    probability = evidence.probability
+    return {
+        "scored_words": int(len(probability)),
+        "expected_swaps": round(float(probability.sum()), 2),
+        "numeral_swaps": int(np.sum((evidence.kinds == 1) & (probability > 0.5))),
+        "function_word_swaps": int(np.sum((evidence.kinds == 2) & (probability > 0.5))),
+        **{f"swaps_over_{level:g}": int(np.sum(probability > level)) for level in PROBABILITY_LEVELS},
+    }
+
+
+def document_features(evidence: SubstitutionEvidence, signals: dict, counts: WordCounts) -> np.ndarray:
+    """The classifier's input (``FEATURE_NAMES``): the token evidence and its ``signals`` (those of
+    ``swap_signals`` and the number of tortured phrases) per content word."""
+    logit, content = evidence.logit, counts.content
+    top = np.sort(logit)[-max(1, len(logit) // 10):] if len(logit) else np.full(1, -10.0)
+    values = [
+        np.log1p(counts.words),
+        len(logit) / content,
+        counts.unknown / max(1, counts.words),
+        signals["expected_swaps"] / content,
+        float(top.mean()),
+        *[signals[f"swaps_over_{level:g}"] / content for level in PROBABILITY_LEVELS],
+        signals["numeral_swaps"] / content * 10,
+        signals["function_word_swaps"] / content * 10,
+        np.log1p(signals["tortured_phrases"]),
+    ]
+    return np.r_[values, swap_evidence(logit, evidence.words, content)]
 
 
 def swap_evidence(logits: np.ndarray, words: np.ndarray, content_words: int) -> np.ndarray:

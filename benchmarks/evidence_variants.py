@@ -1,0 +1,266 @@
+"""Token-evidence variants compared where they count, at the document level, with the model's own
+statistics and context model.
+
+    python benchmarks/evidence_variants.py --data ../shared/data [--model DIR] [--cache-dir DIR]
+
+A variant is a set of pair features for the token model: the model's own (``base``), or those
+plus a topic similarity (``topic``, ``topic_gain``): how much better a candidate original fits the
+document's topic than the word does, from latent-semantic (LSA) vectors of 200-word segments of
+the statistics texts. A context-free spinner writes "docks" for "orchestras" into an article about
+jazz, and the four words on each side may accept it where the rest of the article does not.
+
+Every document's candidate pairs are computed once, with every feature. Each variant then refits
+what training fits on them (the token model, the document classifier, the length thresholds on
+clean validation documents and out-of-fold training articles) and reports recall and ROC AUC by
+policy and rate on spun validation articles of 200+ words that none of them saw. Only the
+validation pool is used: the test pool of benchmarks/accuracy.py stays for the bundled model.
+The document sets are smaller than training's (``--articles``), so compare variants with each
+other, not with the model card."""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse
+from sklearn.decomposition import TruncatedSVD
+from tqdm import tqdm
+
+from detector.context_training import BOUNDARY
+from detector.evaluation import BENCHMARK_POLICIES, MIN_BENCHMARK_WORDS, binary_metrics
+from detector.evidence import PAIR_FEATURES, CandidatePairs, SubstitutionRecognizer
+from detector.features import WordCounts, document_features, swap_signals
+from detector.lm import NgramStats
+from detector.scoring import Detector, document_probability
+from detector.settings import Settings
+from detector.spinner import Spinner
+from detector.text import STOPWORDS, token_forms, tokenize
+from detector.thesaurus import Thesaurus
+from detector.thresholds import LengthThresholds
+from detector.token_model import fit_token_model, pair_examples
+from detector.training import (MAX_FALSE_POSITIVE_RATE, NEWS, classifier_documents, classifier_pools,
+                               default_config, document_classifier, out_of_fold_scores, spun_pairs, split_pools,
+                               statistics_ids, validation_documents)
+
+TOPIC_FEATURES = ("topic_word", "topic_candidate", "topic_gain")
+VARIANTS = {
+    "base": PAIR_FEATURES,
+    "topic": PAIR_FEATURES + TOPIC_FEATURES,
+    "topic_gain": PAIR_FEATURES + ("topic_gain",),
+}
+POLICIES = BENCHMARK_POLICIES + ("first",)
+RATES = (0.05, 0.1)
+
+
+class TopicVectors:
+    """Unit LSA vectors of content words (zero rows for the others), and the direction of the
+    corpus as a whole: a word's topic fit is its similarity to the document's other content words
+    minus its similarity to text in general, so that general words fit no topic in particular."""
+
+    def __init__(self, vectors: np.ndarray, general: np.ndarray):
+        self.vectors = vectors
+        self.general = general
+
+    @classmethod
+    def build(cls, ids: np.ndarray, stats: NgramStats, dimensions: int = 64, segment: int = 200,
+              min_count: int = 20, vocabulary_size: int = 100_000, seed: int = 13) -> "TopicVectors":
+        """From the statistics id stream (documents opened by ``BOUNDARY``): log term frequency
+        times inverse document frequency over segments, reduced by a truncated SVD."""
+        size = min(vocabulary_size, len(stats.vocabulary))
+        content = np.array([w.isalpha() and w not in STOPWORDS for w in stats.vocabulary[:size]])
+        content &= stats.unigram[:size] >= min_count
+        boundary = ids == BOUNDARY
+        document = np.cumsum(boundary)
+        offset = np.arange(len(ids)) - np.flatnonzero(boundary)[np.maximum(document - 1, 0)]
+        keep = ~boundary & (ids >= 0) & (ids < size)
+        keep[keep] &= content[ids[keep]]
+        _, segments = np.unique(document[keep].astype(np.int64) * (1 << 32) + offset[keep] // segment,
+                                return_inverse=True)
+        cells, counts = np.unique(segments.astype(np.int64) * size + ids[keep], return_counts=True)
+        rows, columns = cells // size, cells % size
+        idf = np.log((rows.max() + 1) / np.maximum(np.bincount(columns, minlength=size), 1))
+        matrix = scipy.sparse.csr_matrix((np.log1p(counts) * idf[columns], (rows, columns)),
+                                         shape=(rows.max() + 1, size))
+        svd = TruncatedSVD(min(dimensions, size - 1, rows.max()), random_state=seed).fit(matrix)
+        vectors = (svd.components_.T * svd.singular_values_).astype(np.float32) * content[:, None]
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        general = np.bincount(ids[keep], minlength=size) @ vectors
+        return cls(vectors, (general / max(np.linalg.norm(general), 1e-9)).astype(np.float32))
+
+    def of(self, words: np.ndarray) -> np.ndarray:
+        return np.where((words < len(self.vectors))[:, None], self.vectors[np.minimum(words, len(self.vectors) - 1)], 0)
+
+    def fit(self, ids: np.ndarray, positions: np.ndarray, words: np.ndarray) -> np.ndarray:
+        """Topic fit of ``words`` standing at ``positions`` of the document ``ids``."""
+        vectors = self.of(words)
+        centroid = self.of(ids).sum(0)[None, :] - self.of(ids[positions])
+        cosine = np.einsum("ij,ij->i", vectors, centroid) / np.maximum(np.linalg.norm(centroid, axis=1), 1e-9)
+        return cosine - vectors @ self.general
+
+
+class TopicRecognizer(SubstitutionRecognizer):
+    """The model's recognizer, with the ``TOPIC_FEATURES`` appended to every pair."""
+
+    def __init__(self, base: SubstitutionRecognizer, topic: TopicVectors):
+        self.__dict__.update(base.__dict__)
+        self.topic = topic
+
+    def pairs(self, tokens, forms) -> CandidatePairs:
+        pairs = super().pairs(tokens, forms)
+        ids = self.stats.ids(forms)
+        positions = pairs.positions[pairs.rows]
+        word = self.topic.fit(ids, positions, pairs.words[pairs.rows])
+        candidate = self.topic.fit(ids, positions, pairs.candidates)
+        pairs.features = np.column_stack([pairs.features, word, candidate, candidate - word])
+        return pairs
+
+
+class OnColumns:
+    """A fitted token model that reads only the ``columns`` of the pair features it was fitted on."""
+
+    def __init__(self, model, columns: list[int]):
+        self.model = model
+        self.columns = columns
+
+    def decision_function(self, features: np.ndarray) -> np.ndarray:
+        return self.model.decision_function(features[:, self.columns])
+
+
+@dataclass
+class Prepared:
+    """What a variant needs of one document: its candidate pairs with every feature, and counts."""
+
+    pairs: CandidatePairs
+    counts: WordCounts
+    tortured_phrases: int
+
+
+@dataclass
+class DocumentSet:
+    prepared: list[Prepared]
+    labels: np.ndarray
+    subsets: np.ndarray
+    groups: np.ndarray | None = None
+
+    @property
+    def words(self) -> np.ndarray:
+        return np.array([p.counts.words for p in self.prepared])
+
+
+def prepare(recognizer: SubstitutionRecognizer, tortured, text: str) -> Prepared:
+    tokens = tokenize(text)
+    forms = token_forms(text, tokens)
+    pairs = recognizer.pairs(tokens, forms)
+    pairs.features = pairs.features.astype(np.float32)
+    return Prepared(pairs, WordCounts.of(tokens, forms, recognizer.stats.index),
+                    len(tortured.spans(text, tokens, forms)) if tortured else 0)
+
+
+def benchmark_articles(articles, thesaurus: Thesaurus, seed: int) -> tuple[list[str], list[int], list[str]]:
+    """Clean articles and their spins at every policy and rate."""
+    rng = random.Random(seed)
+    texts, labels, subsets = [a.text for a in articles], [0] * len(articles), ["clean"] * len(articles)
+    for policy in POLICIES:
+        for rate in RATES:
+            for article in articles:
+                texts.append(Spinner(thesaurus, rate=rate, policy=policy, seed=rng.randrange(1 << 30)).spin(article.text).text)
+                labels.append(1)
+                subsets.append(f"{policy} {rate:.0%}")
+    return texts, labels, subsets
+
+
+def evaluate(recognizer: SubstitutionRecognizer, token_data, sets: dict[str, DocumentSet], features: tuple[str, ...],
+             seed: int) -> dict:
+    """Refit the token model on ``features``, then the classifier and thresholds; metrics by subset."""
+    names = PAIR_FEATURES + TOPIC_FEATURES
+    columns = [names.index(name) for name in features]
+    pair_features, pair_labels = token_data
+    recognizer.token_model = OnColumns(fit_token_model(pair_features[:, columns], pair_labels, seed), columns)
+
+    def matrix(documents: DocumentSet) -> np.ndarray:
+        rows = []
+        for p in documents.prepared:
+            evidence = recognizer.evidence(p.pairs)
+            rows.append(document_features(evidence, {**swap_signals(evidence), "tortured_phrases": p.tortured_phrases},
+                                          p.counts))
+        return np.vstack(rows)
+
+    training, validation, test = sets["training"], sets["validation"], sets["benchmark"]
+    train_features = matrix(training)
+    classifier = document_classifier(seed).fit(train_features, training.labels)
+    out_of_fold = out_of_fold_scores(classifier, train_features, training.labels, training.groups)
+    validation_scores = document_probability(classifier, matrix(validation))
+    clean_news = (training.labels == 0) & (training.subsets == NEWS)
+    clean = validation.labels == 0
+    thresholds = LengthThresholds.choose(np.r_[validation_scores[clean], out_of_fold[clean_news]],
+                                         np.r_[validation.words[clean], training.words[clean_news]],
+                                         MAX_FALSE_POSITIVE_RATE)
+    scores = document_probability(classifier, matrix(test))
+    limits = np.array([thresholds(n) for n in test.words])
+    validation_limits = np.array([thresholds(n) for n in validation.words])
+    report = {"validation_false_positive_rate": float(np.mean(validation_scores[clean] >= validation_limits[clean])),
+              "clean": binary_metrics(scores[test.labels == 0], test.labels[test.labels == 0],
+                                      limits[test.labels == 0])}
+    for subset in dict.fromkeys(test.subsets[test.labels == 1].tolist()):
+        rows = (test.subsets == subset) | (test.labels == 0)
+        report[subset] = binary_metrics(scores[rows], test.labels[rows], limits[rows])
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", default="../shared/data")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--cache-dir", default=None, help="where training cached the statistics ids, if it did")
+    parser.add_argument("--articles", type=int, nargs=3, default=(3000, 2000, 500), metavar=("TRAIN", "VALID", "BENCH"),
+                        help="articles for the classifier, the thresholds and the benchmark")
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--output", default="benchmarks/results/evidence_variants.json")
+    args = parser.parse_args()
+
+    started = time.time()
+    tortured = str(Path(args.data) / "tortured" / "tortured_phrases_dev.csv")
+    detector = Detector.load(settings=Settings.from_env(model_path=args.model, tortured_phrases=tortured))
+    config = default_config(args.data, output="unused", cache_dir=args.cache_dir)
+    base = detector.engine.substitutions
+    topic = TopicVectors.build(statistics_ids(config, base.stats), base.stats, seed=config.seed)
+    recognizer = TopicRecognizer(base, topic)
+    thesaurus = Thesaurus.load()
+    pools = classifier_pools(config)
+    token_articles, classifier_articles = split_pools(pools, config)
+    train_count, validation_count, benchmark_count = args.articles
+
+    examples = [pair_examples(recognizer, spun) for _, spun in tqdm(
+        spun_pairs(token_articles, config, thesaurus, config.seed + 7), total=len(token_articles), desc="token pairs", mininterval=5)]
+    token_data = (np.vstack([f for f, _ in examples]).astype(np.float32), np.concatenate([l for _, l in examples]))
+
+    def prepared(texts, desc):
+        return [prepare(recognizer, detector.engine.tortured, t) for t in tqdm(texts, desc=desc, mininterval=5)]
+
+    training = classifier_documents(classifier_articles[:train_count], config, thesaurus)
+    validation = validation_documents(pools.validation[:validation_count], config, thesaurus)
+    later = [a for a in pools.validation[validation_count:] if len(a.text.split()) >= MIN_BENCHMARK_WORDS]
+    texts, labels, subsets = benchmark_articles(later[:benchmark_count], thesaurus, seed=2026)
+    sets = {"training": DocumentSet(prepared(training.texts, "training"), training.labels, training.subsets,
+                                    training.groups),
+            "validation": DocumentSet(prepared(validation.texts, "validation"), validation.labels, validation.subsets),
+            "benchmark": DocumentSet(prepared(texts, "benchmark"), np.array(labels), np.array(subsets))}
+    report = {"model_version": detector.version,
+              "documents": {name: len(s.prepared) for name, s in sets.items()},
+              "variants": {name: {"features": list(VARIANTS[name][len(PAIR_FEATURES):]),
+                                  **evaluate(recognizer, token_data, sets, VARIANTS[name], config.seed)}
+                           for name in args.variants}}
+    report["seconds"] = round(time.time() - started, 1)
+    with open(args.output, "w") as handle:
+        json.dump(report, handle, indent=2)
+    print(json.dumps({name: {subset: (round(m["recall"], 4), round(m["roc_auc"], 4)) for subset, m in v.items()
+                             if isinstance(m, dict) and m.get("roc_auc") is not None}
+                      for name, v in report["variants"].items()}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
