@@ -12,10 +12,10 @@ jazz, and the four words on each side may accept it where the rest of the articl
 Every document's candidate pairs are computed once, with every feature. Each variant then refits
 what training fits on them (the token model, the document classifier, the length thresholds on
 clean validation documents and out-of-fold training articles) and reports recall and ROC AUC by
-policy and rate on spun validation articles of 200+ words that none of them saw. Only the
-validation pool is used: the test pool of benchmarks/accuracy.py stays for the bundled model.
-The document sets are smaller than training's (``--articles``), so compare variants with each
-other, not with the model card."""
+policy and rate on spun validation articles of 200+ words that none of them saw. The test pool
+of benchmarks/accuracy.py is never read: it stays for the bundled model's figures. The document
+sets are smaller than training's (``--articles``), so compare variants with each other, not with
+the model card."""
 from __future__ import annotations
 
 import argparse
@@ -167,10 +167,32 @@ def benchmark_articles(articles, thesaurus: Thesaurus, seed: int) -> tuple[list[
     for policy in POLICIES:
         for rate in RATES:
             for article in articles:
-                texts.append(Spinner(thesaurus, rate=rate, policy=policy, seed=rng.randrange(1 << 30)).spin(article.text).text)
+                spinner = Spinner(thesaurus, rate=rate, policy=policy, seed=rng.randrange(1 << 30))
+                texts.append(spinner.spin(article.text).text)
                 labels.append(1)
                 subsets.append(f"{policy} {rate:.0%}")
     return texts, labels, subsets
+
+
+def document_matrix(recognizer: SubstitutionRecognizer, documents: DocumentSet) -> np.ndarray:
+    """The classifier's features of every document, from the recognizer's current token model."""
+    rows = []
+    for p in documents.prepared:
+        evidence = recognizer.evidence(p.pairs)
+        signals = {**swap_signals(evidence), "tortured_phrases": p.tortured_phrases}
+        rows.append(document_features(evidence, signals, p.counts))
+    return np.vstack(rows)
+
+
+def length_thresholds(classifier, training: DocumentSet, train_features: np.ndarray, validation: DocumentSet,
+                      validation_scores: np.ndarray) -> LengthThresholds:
+    """As training chooses them: on clean validation documents and clean training news scored out of fold."""
+    out_of_fold = out_of_fold_scores(classifier, train_features, training.labels, training.groups)
+    clean_news = (training.labels == 0) & (training.subsets == NEWS)
+    clean = validation.labels == 0
+    return LengthThresholds.choose(np.r_[validation_scores[clean], out_of_fold[clean_news]],
+                                   np.r_[validation.words[clean], training.words[clean_news]],
+                                   MAX_FALSE_POSITIVE_RATE)
 
 
 def evaluate(recognizer: SubstitutionRecognizer, token_data, sets: dict[str, DocumentSet], features: tuple[str, ...],
@@ -180,34 +202,20 @@ def evaluate(recognizer: SubstitutionRecognizer, token_data, sets: dict[str, Doc
     columns = [names.index(name) for name in features]
     pair_features, pair_labels = token_data
     recognizer.token_model = OnColumns(fit_token_model(pair_features[:, columns], pair_labels, seed), columns)
-
-    def matrix(documents: DocumentSet) -> np.ndarray:
-        rows = []
-        for p in documents.prepared:
-            evidence = recognizer.evidence(p.pairs)
-            rows.append(document_features(evidence, {**swap_signals(evidence), "tortured_phrases": p.tortured_phrases},
-                                          p.counts))
-        return np.vstack(rows)
-
-    training, validation, test = sets["training"], sets["validation"], sets["benchmark"]
-    train_features = matrix(training)
+    training, validation, benchmark = sets["training"], sets["validation"], sets["benchmark"]
+    train_features = document_matrix(recognizer, training)
     classifier = document_classifier(seed).fit(train_features, training.labels)
-    out_of_fold = out_of_fold_scores(classifier, train_features, training.labels, training.groups)
-    validation_scores = document_probability(classifier, matrix(validation))
-    clean_news = (training.labels == 0) & (training.subsets == NEWS)
+    validation_scores = document_probability(classifier, document_matrix(recognizer, validation))
+    thresholds = length_thresholds(classifier, training, train_features, validation, validation_scores)
     clean = validation.labels == 0
-    thresholds = LengthThresholds.choose(np.r_[validation_scores[clean], out_of_fold[clean_news]],
-                                         np.r_[validation.words[clean], training.words[clean_news]],
-                                         MAX_FALSE_POSITIVE_RATE)
-    scores = document_probability(classifier, matrix(test))
-    limits = np.array([thresholds(n) for n in test.words])
-    validation_limits = np.array([thresholds(n) for n in validation.words])
-    report = {"validation_false_positive_rate": float(np.mean(validation_scores[clean] >= validation_limits[clean])),
-              "clean": binary_metrics(scores[test.labels == 0], test.labels[test.labels == 0],
-                                      limits[test.labels == 0])}
-    for subset in dict.fromkeys(test.subsets[test.labels == 1].tolist()):
-        rows = (test.subsets == subset) | (test.labels == 0)
-        report[subset] = binary_metrics(scores[rows], test.labels[rows], limits[rows])
+    flagged = validation_scores[clean] >= np.array([thresholds(n) for n in validation.words[clean]])
+    report = {"validation_false_positive_rate": float(np.mean(flagged))}
+
+    scores = document_probability(classifier, document_matrix(recognizer, benchmark))
+    limits = np.array([thresholds(n) for n in benchmark.words])
+    for subset in dict.fromkeys(benchmark.subsets.tolist()):
+        rows = (benchmark.subsets == subset) | (benchmark.labels == 0)
+        report[subset] = binary_metrics(scores[rows], benchmark.labels[rows], limits[rows])
     return report
 
 
@@ -234,8 +242,9 @@ def main() -> None:
     token_articles, classifier_articles = split_pools(pools, config)
     train_count, validation_count, benchmark_count = args.articles
 
-    examples = [pair_examples(recognizer, spun) for _, spun in tqdm(
-        spun_pairs(token_articles, config, thesaurus, config.seed + 7), total=len(token_articles), desc="token pairs", mininterval=5)]
+    spins = spun_pairs(token_articles, config, thesaurus, config.seed + 7)  # the token model's, as in training
+    examples = [pair_examples(recognizer, spun)
+                for _, spun in tqdm(spins, total=len(token_articles), desc="token pairs", mininterval=5)]
     token_data = (np.vstack([f for f, _ in examples]).astype(np.float32), np.concatenate([l for _, l in examples]))
 
     def prepared(texts, desc):
