@@ -2,6 +2,7 @@
 statistics and context model.
 
     python benchmarks/evidence_variants.py --data ../shared/data [--model DIR] [--cache-dir DIR]
+        [--variants base ...] [--context SETTING=VALUE ...]
 
 A variant is a set of pair features for the token model: the model's own (``base``), or those
 plus a topic similarity (``topic``, ``topic_gain``): how much better a candidate original fits the
@@ -15,10 +16,13 @@ clean validation documents and out-of-fold training articles) and reports recall
 policy and rate on spun validation articles of 200+ words that none of them saw. The test pool
 of benchmarks/accuracy.py is never read: it stays for the bundled model's figures. The document
 sets are smaller than training's (``--articles``), so compare variants with each other, not with
-the model card."""
+the model card. ``--context window=8`` trains another context model on the same statistics ids,
+with that change to the recipe, and uses it instead of the model's: context models compared the
+same way."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import time
@@ -30,7 +34,7 @@ import scipy.sparse
 from sklearn.decomposition import TruncatedSVD
 from tqdm import tqdm
 
-from detector.context_training import BOUNDARY
+from detector.context_training import BOUNDARY, ContextTrainingConfig, train_context_model
 from detector.evaluation import BENCHMARK_POLICIES, MIN_BENCHMARK_WORDS, binary_metrics
 from detector.evidence import PAIR_FEATURES, CandidatePairs, SubstitutionRecognizer
 from detector.features import WordCounts, document_features, swap_signals
@@ -219,6 +223,12 @@ def evaluate(recognizer: SubstitutionRecognizer, token_data, sets: dict[str, Doc
     return report
 
 
+def changed(config: ContextTrainingConfig, settings: list[str]) -> ContextTrainingConfig:
+    """``config`` with ``name=value`` settings, each value of the field's own type."""
+    values = dict(setting.split("=", 1) for setting in settings)
+    return dataclasses.replace(config, **{name: type(getattr(config, name))(value) for name, value in values.items()})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", default="../shared/data")
@@ -227,6 +237,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, nargs=3, default=(3000, 2000, 500), metavar=("TRAIN", "VALID", "BENCH"),
                         help="articles for the classifier, the thresholds and the benchmark")
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--context", nargs="+", metavar="SETTING=VALUE",
+                        help="train a context model on the model's statistics with these changes to the recipe's "
+                             "(fields of ContextTrainingConfig, e.g. window=8) and use it in place of the model's")
     parser.add_argument("--output", default="benchmarks/results/evidence_variants.json")
     args = parser.parse_args()
 
@@ -235,7 +248,11 @@ def main() -> None:
     detector = Detector.load(settings=Settings.from_env(model_path=args.model, tortured_phrases=tortured))
     config = default_config(args.data, output="unused", cache_dir=args.cache_dir)
     base = detector.engine.substitutions
-    topic = TopicVectors.build(statistics_ids(config, base.stats), base.stats, seed=config.seed)
+    ids = statistics_ids(config, base.stats)
+    if args.context:
+        context = train_context_model(ids, base.stats, changed(config.context, args.context))
+        base = SubstitutionRecognizer(base.stats, base.candidates, context, base.token_model, base.shortlist)
+    topic = TopicVectors.build(ids, base.stats, seed=config.seed)
     recognizer = TopicRecognizer(base, topic)
     thesaurus = Thesaurus.load()
     pools = classifier_pools(config)
@@ -258,7 +275,7 @@ def main() -> None:
                                     training.groups),
             "validation": DocumentSet(prepared(validation.texts, "validation"), validation.labels, validation.subsets),
             "benchmark": DocumentSet(prepared(texts, "benchmark"), np.array(labels), np.array(subsets))}
-    report = {"model_version": detector.version,
+    report = {"model_version": detector.version, "context_model_changes": args.context or [],
               "documents": {name: len(s.prepared) for name, s in sets.items()},
               "variants": {name: {"features": list(VARIANTS[name][len(PAIR_FEATURES):]),
                                   **evaluate(recognizer, token_data, sets, VARIANTS[name], config.seed)}
