@@ -98,12 +98,15 @@ class TopicVectors:
     def of(self, words: np.ndarray) -> np.ndarray:
         return np.where((words < len(self.vectors))[:, None], self.vectors[np.minimum(words, len(self.vectors) - 1)], 0)
 
-    def fit(self, ids: np.ndarray, positions: np.ndarray, words: np.ndarray) -> np.ndarray:
-        """Topic fit of ``words`` standing at ``positions`` of the document ``ids``."""
-        vectors = self.of(words)
+    def contexts(self, ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """For each of ``positions`` of the document ``ids``: the unit sum of the other words' vectors."""
         centroid = self.of(ids).sum(0)[None, :] - self.of(ids[positions])
-        cosine = np.einsum("ij,ij->i", vectors, centroid) / np.maximum(np.linalg.norm(centroid, axis=1), 1e-9)
-        return cosine - vectors @ self.general
+        return centroid / np.maximum(np.linalg.norm(centroid, axis=1, keepdims=True), 1e-9)
+
+    def fit(self, contexts: np.ndarray, words: np.ndarray) -> np.ndarray:
+        """Topic fit of each of ``words`` in its row of ``contexts``."""
+        vectors = self.of(words)
+        return np.einsum("ij,ij->i", vectors, contexts) - vectors @ self.general
 
 
 class TopicRecognizer(SubstitutionRecognizer):
@@ -115,10 +118,9 @@ class TopicRecognizer(SubstitutionRecognizer):
 
     def pairs(self, tokens, forms) -> CandidatePairs:
         pairs = super().pairs(tokens, forms)
-        ids = self.stats.ids(forms)
-        positions = pairs.positions[pairs.rows]
-        word = self.topic.fit(ids, positions, pairs.words[pairs.rows])
-        candidate = self.topic.fit(ids, positions, pairs.candidates)
+        contexts = self.topic.contexts(self.stats.ids(forms), pairs.positions)[pairs.rows]
+        word = self.topic.fit(contexts, pairs.words[pairs.rows])
+        candidate = self.topic.fit(contexts, pairs.candidates)
         pairs.features = np.column_stack([pairs.features, word, candidate, candidate - word])
         return pairs
 

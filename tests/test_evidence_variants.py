@@ -32,8 +32,8 @@ def test_topic_vectors_are_unit_for_content_words_and_zero_for_function_words():
 def test_a_word_from_another_topic_fits_a_document_worse_than_its_own_words():
     topic, stats = topic_vectors(topic_corpus())
     document = stats.ids(lm_forms("the orchestra played jazz and the saxophone solo thrilled the concert band"))
-    position = np.array([6])  # "saxophone"
-    own, foreign = (topic.fit(document, position, np.array([stats.index[word]])) for word in ("saxophone", "docks"))
+    context = topic.contexts(document, np.array([6]))  # where "saxophone" stands
+    own, foreign = (topic.fit(context, np.array([stats.index[word]])) for word in ("saxophone", "docks"))
     assert own[0] > foreign[0] + 0.5
 
 
