@@ -4,11 +4,22 @@ statistics and context model.
     python benchmarks/evidence_variants.py --data ../shared/data [--model DIR] [--cache-dir DIR]
         [--variants base ...] [--context SETTING=VALUE ...]
 
-A variant is a set of pair features for the token model: the model's own (``base``), or those
-plus a topic similarity (``topic``, ``topic_gain``): how much better a candidate original fits the
-document's topic than the word does, from latent-semantic (LSA) vectors of 200-word segments of
-the statistics texts. A context-free spinner writes "docks" for "orchestras" into an article about
-jazz, and the four words on each side may accept it where the rest of the article does not.
+A variant is a set of pair features for the token model: the model's own (``base``), those plus
+features from an extension, or those less some. Extensions:
+- topic similarity (``topic``, ``topic_gain``): how much better a candidate original fits the
+  document's topic than the word does, from latent-semantic (LSA) vectors of 200-word segments of
+  the statistics texts. A context-free spinner writes "docks" for "orchestras" into an article
+  about jazz, and the four words on each side may accept it where the rest of the article does not.
+- context probability (``context_probability``, ``context_pmi``): how likely the word itself is in
+  its slot, by the context model normalised over its whole vocabulary, with no candidate involved.
+  A spinner that prefers common synonyms writes "or" for "rose" ("sales or 5%"), and the true
+  original can be missing from the word's capped candidate list.
+- function-word weights (``function_word_weights``): the main fit and gain features again, for
+  function words only, so that the linear token model weighs them separately there: a misfit
+  function word ("the bank said on it expected") breaks the grammar, where a misfit content word
+  often only strains the sense.
+``no_spinner_prior`` drops the four features that weigh a candidate by the chance that a spinner
+choosing uniformly from its synonym list picked the word: a prior of the training spinners' kind.
 
 Every document's candidate pairs are computed once, with every feature. Each variant then refits
 what training fits on them (the token model, the document classifier, the length thresholds on
@@ -34,9 +45,10 @@ import scipy.sparse
 from sklearn.decomposition import TruncatedSVD
 from tqdm import tqdm
 
+from detector.context_model import ContextModel
 from detector.context_training import BOUNDARY, ContextTrainingConfig, train_context_model
 from detector.evaluation import BENCHMARK_POLICIES, MIN_BENCHMARK_WORDS, binary_metrics
-from detector.evidence import PAIR_FEATURES, CandidatePairs, SubstitutionRecognizer
+from detector.evidence import MIN_WORD_PROBABILITY, PAIR_FEATURES, CandidatePairs, SubstitutionRecognizer
 from detector.features import WordCounts, document_features, swap_signals
 from detector.lm import NgramStats
 from detector.scoring import Detector, document_probability
@@ -51,10 +63,18 @@ from detector.training import (MAX_FALSE_POSITIVE_RATE, NEWS, classifier_documen
                                statistics_ids, validation_documents)
 
 TOPIC_FEATURES = ("topic_word", "topic_candidate", "topic_gain")
+CONTEXT_PROBABILITY_FEATURES = ("context_log_probability", "context_pmi", "context_top_log_probability")
+SPINNER_PRIOR_FEATURES = ("spinner_gain", "token_spinner_odds", "context_spinner_gain", "token_context_odds")
+INTERACTING_FEATURES = ("gain", "observed_fit", "window_gain", "context_gain", "token_best_context_gain")
+FUNCTION_WORD_FEATURES = tuple(f"function_word_{name}" for name in INTERACTING_FEATURES)
 VARIANTS = {
     "base": PAIR_FEATURES,
     "topic": PAIR_FEATURES + TOPIC_FEATURES,
     "topic_gain": PAIR_FEATURES + ("topic_gain",),
+    "context_probability": PAIR_FEATURES + CONTEXT_PROBABILITY_FEATURES,
+    "context_pmi": PAIR_FEATURES + ("context_pmi",),
+    "no_spinner_prior": tuple(name for name in PAIR_FEATURES if name not in SPINNER_PRIOR_FEATURES),
+    "function_word_weights": PAIR_FEATURES + FUNCTION_WORD_FEATURES,
 }
 POLICIES = BENCHMARK_POLICIES + ("first",)
 RATES = (0.05, 0.1)
@@ -109,19 +129,74 @@ class TopicVectors:
         return np.einsum("ij,ij->i", vectors, contexts) - vectors @ self.general
 
 
-class TopicRecognizer(SubstitutionRecognizer):
-    """The model's recognizer, with the ``TOPIC_FEATURES`` appended to every pair."""
+class TopicFeatures:
+    """``TOPIC_FEATURES`` of every pair: the topic fit of the word and of the candidate, and the gain."""
 
-    def __init__(self, base: SubstitutionRecognizer, topic: TopicVectors):
-        self.__dict__.update(base.__dict__)
+    names = TOPIC_FEATURES
+
+    def __init__(self, topic: TopicVectors):
         self.topic = topic
+
+    def columns(self, recognizer: SubstitutionRecognizer, ids: np.ndarray, pairs: CandidatePairs) -> np.ndarray:
+        contexts = self.topic.contexts(ids, pairs.positions)[pairs.rows]
+        word = self.topic.fit(contexts, pairs.words[pairs.rows])
+        candidate = self.topic.fit(contexts, pairs.candidates)
+        return np.column_stack([word, candidate, candidate - word])
+
+
+class ContextProbabilityFeatures:
+    """``CONTEXT_PROBABILITY_FEATURES`` of every pair's word: its log-probability in context, the
+    same less its log-frequency (pointwise mutual information with the context), and the
+    log-probability of the likeliest word there (how constrained the slot is). The context model's
+    scores are log-probabilities up to a constant per context; the constant comes from all its
+    outputs, the shared rare-word output included, which is slow but exact."""
+
+    names = CONTEXT_PROBABILITY_FEATURES
+
+    def columns(self, recognizer: SubstitutionRecognizer, ids: np.ndarray, pairs: CandidatePairs) -> np.ndarray:
+        model = recognizer.context_model
+        vectors = model.context_vectors(ids, pairs.positions)
+        top, normaliser = np.vstack([self._top_and_normaliser(model, chunk)
+                                     for chunk in np.array_split(vectors, -(-len(vectors) // 256))]).T
+        log_probability = model.scores(vectors, pairs.words) - normaliser
+        frequency = np.maximum(recognizer.stats.probability(pairs.words), MIN_WORD_PROBABILITY)
+        return np.column_stack([log_probability, log_probability - np.log(frequency), top - normaliser])[pairs.rows]
+
+    @staticmethod
+    def _top_and_normaliser(model: ContextModel, vectors: np.ndarray) -> np.ndarray:
+        """Per context vector: the largest score over the vocabulary and the log of the summed exponentials."""
+        every_word = vectors @ model.output_embeddings.T + model.output_bias
+        top = every_word.max(axis=1)
+        return np.column_stack([top, top + np.log(np.exp(every_word - top[:, None]).sum(axis=1))])
+
+
+class FunctionWordFeatures:
+    """``FUNCTION_WORD_FEATURES``: the ``INTERACTING_FEATURES`` of pairs whose word is a function word, zero elsewhere."""
+
+    names = FUNCTION_WORD_FEATURES
+
+    def columns(self, recognizer: SubstitutionRecognizer, ids: np.ndarray, pairs: CandidatePairs) -> np.ndarray:
+        function_word = pairs.features[:, PAIR_FEATURES.index("function_word")]
+        return pairs.features[:, [PAIR_FEATURES.index(name) for name in INTERACTING_FEATURES]] * function_word[:, None]
+
+
+class ExtendedRecognizer(SubstitutionRecognizer):
+    """The model's recognizer, with each extension's features appended to every pair."""
+
+    def __init__(self, base: SubstitutionRecognizer, extensions: list):
+        self.__dict__.update(base.__dict__)
+        self.extensions = extensions
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        return PAIR_FEATURES + tuple(name for extension in self.extensions for name in extension.names)
 
     def pairs(self, tokens, forms) -> CandidatePairs:
         pairs = super().pairs(tokens, forms)
-        contexts = self.topic.contexts(self.stats.ids(forms), pairs.positions)[pairs.rows]
-        word = self.topic.fit(contexts, pairs.words[pairs.rows])
-        candidate = self.topic.fit(contexts, pairs.candidates)
-        pairs.features = np.column_stack([pairs.features, word, candidate, candidate - word])
+        ids = self.stats.ids(forms)
+        pairs.features = np.column_stack([pairs.features] + [
+            extension.columns(self, ids, pairs) if len(pairs.rows) else np.zeros((0, len(extension.names)))
+            for extension in self.extensions])
         return pairs
 
 
@@ -201,11 +276,10 @@ def length_thresholds(classifier, training: DocumentSet, train_features: np.ndar
                                    MAX_FALSE_POSITIVE_RATE)
 
 
-def evaluate(recognizer: SubstitutionRecognizer, token_data, sets: dict[str, DocumentSet], features: tuple[str, ...],
+def evaluate(recognizer: ExtendedRecognizer, token_data, sets: dict[str, DocumentSet], features: tuple[str, ...],
              seed: int) -> dict:
     """Refit the token model on ``features``, then the classifier and thresholds; metrics by subset."""
-    names = PAIR_FEATURES + TOPIC_FEATURES
-    columns = [names.index(name) for name in features]
+    columns = [recognizer.feature_names.index(name) for name in features]
     pair_features, pair_labels = token_data
     recognizer.token_model = OnColumns(fit_token_model(pair_features[:, columns], pair_labels, seed), columns)
     training, validation, benchmark = sets["training"], sets["validation"], sets["benchmark"]
@@ -250,12 +324,18 @@ def main() -> None:
     detector = Detector.load(settings=Settings.from_env(model_path=args.model, tortured_phrases=tortured))
     config = default_config(args.data, output="unused", cache_dir=args.cache_dir)
     base = detector.engine.substitutions
-    ids = statistics_ids(config, base.stats)
+    features = {name for variant in args.variants for name in VARIANTS[variant]}
+    needs_topic = bool(features & set(TOPIC_FEATURES))
+    ids = statistics_ids(config, base.stats) if args.context or needs_topic else None
     if args.context:
         context = train_context_model(ids, base.stats, changed(config.context, args.context))
         base = SubstitutionRecognizer(base.stats, base.candidates, context, base.token_model, base.shortlist)
-    topic = TopicVectors.build(ids, base.stats, seed=config.seed)
-    recognizer = TopicRecognizer(base, topic)
+    extensions = [TopicFeatures(TopicVectors.build(ids, base.stats, seed=config.seed))] if needs_topic else []
+    if features & set(CONTEXT_PROBABILITY_FEATURES):
+        extensions.append(ContextProbabilityFeatures())
+    if features & set(FUNCTION_WORD_FEATURES):
+        extensions.append(FunctionWordFeatures())
+    recognizer = ExtendedRecognizer(base, extensions)
     thesaurus = Thesaurus.load()
     pools = classifier_pools(config)
     token_articles, classifier_articles = split_pools(pools, config)
@@ -279,7 +359,8 @@ def main() -> None:
             "benchmark": DocumentSet(prepared(texts, "benchmark"), np.array(labels), np.array(subsets))}
     report = {"model_version": detector.version, "context_model_changes": args.context or [],
               "documents": {name: len(s.prepared) for name, s in sets.items()},
-              "variants": {name: {"features": list(VARIANTS[name][len(PAIR_FEATURES):]),
+              "variants": {name: {"added": [f for f in VARIANTS[name] if f not in PAIR_FEATURES],
+                                  "removed": [f for f in PAIR_FEATURES if f not in VARIANTS[name]],
                                   **evaluate(recognizer, token_data, sets, VARIANTS[name], config.seed)}
                            for name in args.variants}}
     report["seconds"] = round(time.time() - started, 1)

@@ -2,7 +2,10 @@ import random
 
 import numpy as np
 
-from benchmarks.evidence_variants import TOPIC_FEATURES, TopicRecognizer, TopicVectors
+from benchmarks.evidence_variants import (CONTEXT_PROBABILITY_FEATURES, FUNCTION_WORD_FEATURES, INTERACTING_FEATURES,
+                                          TOPIC_FEATURES, VARIANTS, ContextProbabilityFeatures, ExtendedRecognizer,
+                                          FunctionWordFeatures, TopicFeatures, TopicVectors)
+from detector.evidence import PAIR_FEATURES
 from detector.context_training import BOUNDARY
 from detector.lm import NgramStats
 from detector.text import lm_forms, token_forms, tokenize
@@ -37,16 +40,53 @@ def test_a_word_from_another_topic_fits_a_document_worse_than_its_own_words():
     assert own[0] > foreign[0] + 0.5
 
 
-def test_topic_recognizer_appends_the_topic_features_to_the_models_own(detector):
+SENTENCE = "American and European officers may be staying away from the meeting in Geneva, the bank said on it."
+
+
+def extended_pairs(base, extensions):
+    tokens = tokenize(SENTENCE)
+    forms = token_forms(SENTENCE, tokens)
+    return base.pairs(tokens, forms), ExtendedRecognizer(base, extensions).pairs(tokens, forms)
+
+
+def test_the_extended_recognizer_appends_each_extensions_features_to_the_models_own(detector):
     base = detector.engine.substitutions
     topic = TopicVectors(np.eye(len(base.stats.vocabulary), 4, dtype=np.float32), np.zeros(4, dtype=np.float32))
-    text = "American and European officers may be staying away from the meeting in Geneva."
-    tokens = tokenize(text)
-    forms = token_forms(text, tokens)
-    plain = base.pairs(tokens, forms)
-    extended = TopicRecognizer(base, topic).pairs(tokens, forms)
+    extensions = [TopicFeatures(topic), ContextProbabilityFeatures()]
+    plain, extended = extended_pairs(base, extensions)
     width = plain.features.shape[1]
-    assert extended.features.shape == (len(plain.rows), width + len(TOPIC_FEATURES))
+    assert ExtendedRecognizer(base, extensions).feature_names == PAIR_FEATURES + TOPIC_FEATURES + CONTEXT_PROBABILITY_FEATURES
+    assert extended.features.shape == (len(plain.rows), width + len(TOPIC_FEATURES) + len(CONTEXT_PROBABILITY_FEATURES))
     np.testing.assert_array_equal(extended.features[:, :width], plain.features)
-    word, candidate, gain = extended.features[:, width:].T
+    word, candidate, gain = extended.features[:, width:width + 3].T
     np.testing.assert_allclose(gain, candidate - word)
+
+
+def test_context_probabilities_are_normalised_over_the_context_models_vocabulary(detector):
+    base = detector.engine.substitutions
+    plain, extended = extended_pairs(base, [ContextProbabilityFeatures()])
+    log_probability, pmi, top = extended.features[:, plain.features.shape[1]:].T
+    assert len(log_probability) > 0
+    assert np.all(log_probability <= top + 1e-5) and np.all(top <= 1e-5)
+    frequency = base.stats.probability(plain.words[plain.rows])
+    np.testing.assert_allclose(pmi, log_probability - np.log(frequency), rtol=1e-4)
+    # The same word in the same slot has one probability, whichever candidate its pair compares it with.
+    for row in np.unique(plain.rows):
+        assert np.ptp(log_probability[plain.rows == row]) == 0
+
+
+def test_function_word_features_repeat_the_main_features_for_function_words_only(detector):
+    base = detector.engine.substitutions
+    plain, extended = extended_pairs(base, [FunctionWordFeatures()])
+    function_word = plain.features[:, PAIR_FEATURES.index("function_word")] == 1
+    assert function_word.any() and (~function_word).any()
+    added = extended.features[:, plain.features.shape[1]:]
+    assert added.shape[1] == len(FUNCTION_WORD_FEATURES)
+    main = plain.features[:, [PAIR_FEATURES.index(name) for name in INTERACTING_FEATURES]]
+    np.testing.assert_array_equal(added[function_word], main[function_word])
+    assert np.all(added[~function_word] == 0)
+
+
+def test_every_variant_names_features_that_its_extensions_provide():
+    known = set(PAIR_FEATURES + TOPIC_FEATURES + CONTEXT_PROBABILITY_FEATURES + FUNCTION_WORD_FEATURES)
+    assert all(set(features) <= known for features in VARIANTS.values())
