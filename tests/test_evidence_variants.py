@@ -4,7 +4,7 @@ import numpy as np
 
 from benchmarks.evidence_variants import (CONTEXT_PROBABILITY_FEATURES, FUNCTION_WORD_FEATURES, INTERACTING_FEATURES,
                                           TOPIC_FEATURES, VARIANTS, ContextProbabilityFeatures, ExtendedRecognizer,
-                                          FunctionWordFeatures, TopicFeatures, TopicVectors)
+                                          FunctionWordFeatures, TopicFeatures, TopicVectors, paired_comparison)
 from detector.evidence import PAIR_FEATURES
 from detector.context_training import BOUNDARY
 from detector.lm import NgramStats
@@ -90,3 +90,14 @@ def test_function_word_features_repeat_the_main_features_for_function_words_only
 def test_every_variant_names_features_that_its_extensions_provide():
     known = set(PAIR_FEATURES + TOPIC_FEATURES + CONTEXT_PROBABILITY_FEATURES + FUNCTION_WORD_FEATURES)
     assert all(set(features) <= known for features in VARIANTS.values())
+
+
+def test_the_paired_comparison_counts_documents_gained_and_lost_per_subset():
+    subsets = np.array(["clean"] * 4 + ["spun"] * 12)
+    reference = np.array([0, 0, 0, 1] + [1] * 6 + [0] * 6, dtype=bool)
+    flagged = np.array([1, 0, 0, 1] + [1] * 6 + [1] * 6, dtype=bool)
+    table = paired_comparison(flagged, reference, subsets)
+    assert table["clean"]["gained"] == 1 and table["clean"]["lost"] == 0
+    assert table["spun"] == {"gained": 6, "lost": 0, "p_value": table["spun"]["p_value"]}
+    assert 0.03 < table["spun"]["p_value"] < 0.032  # two-sided sign test, 6 of 6: 2 / 2**6
+    assert paired_comparison(reference, reference, subsets)["spun"]["p_value"] == 1.0
