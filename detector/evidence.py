@@ -57,8 +57,7 @@ PAIR_FEATURES = (
     "window_gain", "spinner_gain", "token_spinner_odds", "token_best_window_gain",
     "context_gain", "context_spinner_gain", "token_context_odds", "token_best_context_gain",
     "candidate_in_document", "word_repeated",
-) + tuple(f"function_word_{name}" for name in ("gain", "observed_fit", "window_gain", "context_gain", "token_best_context_gain"))
-FUNCTION_WORD_WEIGHTED = [0, 1, 17, 21, 24]
+)
 
 
 @dataclass
@@ -157,7 +156,6 @@ class SubstitutionRecognizer:
             ranked.gains, ranked.gains + log_choice, ranked.odds[rows], ranked.best[rows],
             *self._document_use(ids, words, rows, ranked.candidates),
         ])
-        features = np.column_stack([features, features[:, FUNCTION_WORD_WEIGHTED] * features[:, [16]]])
         return CandidatePairs(ranked.positions, words, rows, ranked.candidates, kinds, features)
 
     def _document_use(self, ids: np.ndarray, words: np.ndarray, rows: np.ndarray,
