@@ -345,12 +345,10 @@ def main() -> None:
     if args.context:
         context = train_context_model(ids, base.stats, changed(config.context, args.context))
         base = SubstitutionRecognizer(base.stats, base.candidates, context, base.token_model, base.shortlist)
-    extensions = [TopicFeatures(TopicVectors.build(ids, base.stats, seed=config.seed))] if needs_topic else []
-    if features & set(CONTEXT_PROBABILITY_FEATURES):
-        extensions.append(ContextProbabilityFeatures())
-    if features & set(FUNCTION_WORD_FEATURES):
-        extensions.append(FunctionWordFeatures())
-    recognizer = ExtendedRecognizer(base, extensions)
+    extensions = {TOPIC_FEATURES: lambda: TopicFeatures(TopicVectors.build(ids, base.stats, seed=config.seed)),
+                  CONTEXT_PROBABILITY_FEATURES: ContextProbabilityFeatures,
+                  FUNCTION_WORD_FEATURES: FunctionWordFeatures}
+    recognizer = ExtendedRecognizer(base, [make() for names, make in extensions.items() if features & set(names)])
     thesaurus = Thesaurus.load()
     pools = classifier_pools(config)
     token_articles, classifier_articles = split_pools(pools, config)

@@ -5,8 +5,8 @@ import numpy as np
 from benchmarks.evidence_variants import (CONTEXT_PROBABILITY_FEATURES, FUNCTION_WORD_FEATURES, INTERACTING_FEATURES,
                                           TOPIC_FEATURES, VARIANTS, ContextProbabilityFeatures, ExtendedRecognizer,
                                           FunctionWordFeatures, TopicFeatures, TopicVectors, paired_comparison)
-from detector.evidence import PAIR_FEATURES
 from detector.context_training import BOUNDARY
+from detector.evidence import PAIR_FEATURES
 from detector.lm import NgramStats
 from detector.text import lm_forms, token_forms, tokenize
 
