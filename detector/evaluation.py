@@ -50,10 +50,33 @@ def metrics_by_subset(scores: np.ndarray, labels: np.ndarray, subsets: np.ndarra
 
 @dataclass
 class SpinBenchmark:
+    """Every scored document: its score, label, subset ("clean" or "policy rate"), threshold and
+    the index of the clean article it was made from."""
+
     metrics: dict
     scores: np.ndarray
     labels: np.ndarray
     subsets: np.ndarray
+    thresholds: np.ndarray
+    articles: np.ndarray
+
+    def metrics_by_group(self, article_groups: list[str]) -> dict:
+        """The benchmark's metrics within each group of articles (a source, a length band): every
+        spun subset against the clean articles of the same group."""
+        groups = np.asarray(article_groups, dtype=object)[self.articles]
+        return {group: spin_metrics(self.scores[groups == group], self.labels[groups == group],
+                                    self.subsets[groups == group], self.thresholds[groups == group])
+                for group in sorted(set(article_groups))}
+
+
+def spin_metrics(scores: np.ndarray, labels: np.ndarray, subsets: np.ndarray, thresholds: np.ndarray) -> dict:
+    """Metrics of the clean documents, and of each spun subset together with them."""
+    clean = subsets == "clean"
+    metrics = {"clean": binary_metrics(scores[clean], labels[clean], thresholds[clean])}
+    for name in dict.fromkeys(subsets[~clean].tolist()):
+        rows = clean | (subsets == name)
+        metrics[name] = binary_metrics(scores[rows], labels[rows], thresholds[rows])
+    return metrics
 
 
 def span_quality(result: dict, changes: list) -> tuple[int, int, int]:
@@ -67,36 +90,39 @@ def span_quality(result: dict, changes: list) -> tuple[int, int, int]:
     return len(top), len(hits), right
 
 
+def benchmark_articles(articles: list[Article], limit: int | None) -> list[Article]:
+    """The first ``limit`` articles of 200+ words (all when None)."""
+    return [a for a in articles if len(a.text.split()) >= MIN_BENCHMARK_WORDS][:limit]
+
+
 def spin_benchmark(detector, articles: list[Article], thesaurus: Thesaurus, seed: int,
-                   limit: int = 400) -> SpinBenchmark:
-    """Score clean held-out articles of 200+ words and their spun versions at each benchmark
-    rate and policy; AUC and recall are per (policy, rate) against the same clean articles."""
-    articles = [a for a in articles if len(a.text.split()) >= MIN_BENCHMARK_WORDS][:limit]
+                   limit: int | None = 400) -> SpinBenchmark:
+    """Score the first ``limit`` clean articles of 200+ words (all when None) and their spun
+    versions at each benchmark rate and policy; AUC and recall are per (policy, rate) against the
+    same clean articles."""
+    articles = benchmark_articles(articles, limit)
     clean, clean_thresholds = detector.spun_scores([a.text for a in articles])
     rng = random.Random(seed)
-    scores, labels, subsets = [clean], [np.zeros(len(clean))], [np.array(["clean"] * len(clean))]
-    metrics = {"clean": binary_metrics(clean, np.zeros(len(clean)), clean_thresholds)}
+    scores, thresholds, subsets = [clean], [clean_thresholds], ["clean"] * len(clean)
     spans = np.zeros(3, dtype=np.int64)
     for policy in BENCHMARK_POLICIES:
         for rate in BENCHMARK_RATES:
-            spun_scores, spun_thresholds = [], []
-            for article in tqdm(articles, desc=f"test {policy} {rate:.0%}", mininterval=5):
-                spun = Spinner(thesaurus, rate=rate, policy=policy, seed=rng.randrange(1 << 30)).spin(article.text)
-                result = detector.score(spun.text)
-                spun_scores.append(result["category_scores"]["spun_text"])
-                spun_thresholds.append(result["threshold"])
-                spans += span_quality(result, spun.changes)
-            spun_scores = np.array(spun_scores)
             name = f"{policy} {rate:.0%}"
-            both = np.concatenate([clean, spun_scores])
-            truth = np.concatenate([np.zeros(len(clean)), np.ones(len(spun_scores))])
-            metrics[name] = binary_metrics(both, truth, np.concatenate([clean_thresholds, spun_thresholds]))
-            scores.append(spun_scores)
-            labels.append(np.ones(len(spun_scores)))
-            subsets.append(np.array([name] * len(spun_scores)))
+            results = []
+            for article in tqdm(articles, desc=f"test {name}", mininterval=5):
+                spun = Spinner(thesaurus, rate=rate, policy=policy, seed=rng.randrange(1 << 30)).spin(article.text)
+                results.append(detector.score(spun.text))
+                spans += span_quality(results[-1], spun.changes)
+            scores.append(np.array([r["category_scores"]["spun_text"] for r in results]))
+            thresholds.append(np.array([r["threshold"] for r in results]))
+            subsets += [name] * len(articles)
+    scores, thresholds, subsets = np.concatenate(scores), np.concatenate(thresholds), np.array(subsets)
+    labels = (subsets != "clean").astype(float)
+    metrics = spin_metrics(scores, labels, subsets, thresholds)
     metrics["spans"] = {"top_spans": int(spans[0]), "precision_at_10": float(spans[1] / max(1, spans[0])),
                         "original_accuracy": float(spans[2] / max(1, spans[1]))}
-    return SpinBenchmark(metrics, np.concatenate(scores), np.concatenate(labels), np.concatenate(subsets))
+    article_index = np.tile(np.arange(len(articles)), len(subsets) // max(1, len(articles)))
+    return SpinBenchmark(metrics, scores, labels, subsets, thresholds, article_index)
 
 
 def machine_paraphrase_benchmark(detector, translations: list, native: list[Article]) -> dict:
