@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from detector.corpora import split_of
-from detector.evaluation import benchmark_articles, binary_metrics, spin_benchmark
+from detector.evaluation import binary_metrics, spin_benchmark
 from detector.evidence import TorturedPhraseRecognizer
 from detector.model_card import metrics_markdown
 from detector.scoring import Detector
@@ -89,13 +89,12 @@ def main() -> None:
     pools = classifier_pools(config)
     test = list(pools.test)
     random.Random(args.seed).shuffle(test)  # the corpora's order puts one source first
-    articles = benchmark_articles(test, args.limit)
     report = {"model_version": detector.version, "thresholds_by_length": detector.spun_thresholds.to_list()}
 
-    spin = spin_benchmark(detector, articles, Thesaurus.load(), seed=args.seed, limit=None)
+    spin = spin_benchmark(detector, test, Thesaurus.load(), seed=args.seed, limit=args.limit)
     report["spin"] = spin.metrics
-    report["spin_by_source"] = spin.metrics_by_group([source_of(a) for a in articles])
-    report["spin_by_length"] = spin.metrics_by_group([length_band(a) for a in articles])
+    report["spin_by_source"] = spin.metrics_by_group(source_of)
+    report["spin_by_length"] = spin.metrics_by_group(length_band)
 
     modern = [a.text for path in config.translations for a in read_translation_references(path)
               if split_of(a.id) == "test"]
@@ -111,7 +110,7 @@ def main() -> None:
 
     print(f"model {detector.version}, thresholds by length {json.dumps(report['thresholds_by_length'])}\n")
     print(metrics_markdown(spin.metrics))
-    print(f"\nspans: {json.dumps(spin.metrics['spans'])}\n")
+    print(f"\nspans: {json.dumps(spin.metrics['spans'])}, declined: {json.dumps(spin.metrics['declined'])}\n")
     print(group_table(report["spin_by_source"]) + "\n")
     print(group_table(report["spin_by_length"]) + "\n")
     print(metrics_markdown(report["clean"]))

@@ -3,6 +3,7 @@ held-out articles spun by the project's spinner with an unseen seed and unseen p
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,22 +52,23 @@ def metrics_by_subset(scores: np.ndarray, labels: np.ndarray, subsets: np.ndarra
 @dataclass
 class SpinBenchmark:
     """Every scored document: its score, label, subset ("clean" or "policy rate"), threshold and
-    the index of the clean article it was made from."""
+    the index (in ``articles``) of the clean article it was made from."""
 
     metrics: dict
     scores: np.ndarray
     labels: np.ndarray
     subsets: np.ndarray
     thresholds: np.ndarray
-    articles: np.ndarray
+    articles: list[Article]
+    article_of: np.ndarray
 
-    def metrics_by_group(self, article_groups: list[str]) -> dict:
+    def metrics_by_group(self, group_of: Callable[[Article], str]) -> dict:
         """The benchmark's metrics within each group of articles (a source, a length band): every
         spun subset against the clean articles of the same group."""
-        groups = np.asarray(article_groups, dtype=object)[self.articles]
+        groups = np.array([group_of(a) for a in self.articles], dtype=object)[self.article_of]
         return {group: spin_metrics(self.scores[groups == group], self.labels[groups == group],
                                     self.subsets[groups == group], self.thresholds[groups == group])
-                for group in sorted(set(article_groups))}
+                for group in sorted(set(groups))}
 
 
 def spin_metrics(scores: np.ndarray, labels: np.ndarray, subsets: np.ndarray, thresholds: np.ndarray) -> dict:
@@ -97,14 +99,16 @@ def benchmark_articles(articles: list[Article], limit: int | None) -> list[Artic
 
 def spin_benchmark(detector, articles: list[Article], thesaurus: Thesaurus, seed: int,
                    limit: int | None = 400) -> SpinBenchmark:
-    """Score the first ``limit`` clean articles of 200+ words (all when None) and their spun
-    versions at each benchmark rate and policy; AUC and recall are per (policy, rate) against the
-    same clean articles."""
-    articles = benchmark_articles(articles, limit)
+    """Score the first ``limit`` clean articles of 200+ words (all when None; those the detector
+    declines as not English prose, such as tables of figures, left out) and their spun versions at
+    each benchmark rate and policy; AUC and recall are per (policy, rate) against the same clean
+    articles. A spun version the detector declines counts as missed."""
+    chosen = benchmark_articles(articles, limit)
+    articles = [a for a in chosen if detector.language(a.text).supported]
     clean, clean_thresholds = detector.spun_scores([a.text for a in articles])
     rng = random.Random(seed)
     scores, thresholds, subsets = [clean], [clean_thresholds], ["clean"] * len(clean)
-    spans = np.zeros(3, dtype=np.int64)
+    spans, declined = np.zeros(3, dtype=np.int64), 0
     for policy in BENCHMARK_POLICIES:
         for rate in BENCHMARK_RATES:
             name = f"{policy} {rate:.0%}"
@@ -113,7 +117,8 @@ def spin_benchmark(detector, articles: list[Article], thesaurus: Thesaurus, seed
                 spun = Spinner(thesaurus, rate=rate, policy=policy, seed=rng.randrange(1 << 30)).spin(article.text)
                 results.append(detector.score(spun.text))
                 spans += span_quality(results[-1], spun.changes)
-            scores.append(np.array([r["category_scores"]["spun_text"] for r in results]))
+            declined += sum(1 for r in results if not r["supported"])
+            scores.append(np.array([r["category_scores"]["spun_text"] or 0.0 for r in results]))  # declined: missed
             thresholds.append(np.array([r["threshold"] for r in results]))
             subsets += [name] * len(articles)
     scores, thresholds, subsets = np.concatenate(scores), np.concatenate(thresholds), np.array(subsets)
@@ -121,8 +126,9 @@ def spin_benchmark(detector, articles: list[Article], thesaurus: Thesaurus, seed
     metrics = spin_metrics(scores, labels, subsets, thresholds)
     metrics["spans"] = {"top_spans": int(spans[0]), "precision_at_10": float(spans[1] / max(1, spans[0])),
                         "original_accuracy": float(spans[2] / max(1, spans[1]))}
-    article_index = np.tile(np.arange(len(articles)), len(subsets) // max(1, len(articles)))
-    return SpinBenchmark(metrics, scores, labels, subsets, thresholds, article_index)
+    metrics["declined"] = {"clean_articles_left_out": len(chosen) - len(articles), "spun_documents_missed": declined}
+    article_of = np.tile(np.arange(len(articles)), len(subsets) // max(1, len(articles)))
+    return SpinBenchmark(metrics, scores, labels, subsets, thresholds, articles, article_of)
 
 
 def machine_paraphrase_benchmark(detector, translations: list, native: list[Article]) -> dict:

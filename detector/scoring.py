@@ -14,7 +14,7 @@ from detector.context_model import ContextModel
 from detector.evidence import SubstitutionRecognizer, TorturedPhraseRecognizer
 from detector.features import FEATURE_NAMES, AnalysisEngine
 from detector.forest import CompiledForest
-from detector.language import detect_language
+from detector.language import LanguageGuess, detect_language
 from detector.lm import NgramStats
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import MachineParaphraseModel
@@ -117,8 +117,7 @@ class Detector:
         num_words = sum(1 for t in tokens if t.text[0].isalnum())
         defaults = self.thresholds_for(num_words)
         thresholds = {**defaults, **{name: value for name, value in (thresholds or {}).items() if name in defaults}}
-        words = [t.text for t in tokens if t.text[0].isalpha()]
-        language = detect_language(words[:2000])
+        language = language_of(tokens)
         result = {"id": document_id, "flagged": False, "categories": dict.fromkeys(thresholds, False),
                   "category_scores": dict.fromkeys(thresholds), "threshold": thresholds[CATEGORY],
                   "thresholds": thresholds,
@@ -144,6 +143,10 @@ class Detector:
                 "category_scores": {name: round(score, 6) for name, score in scores.items()},
                 "spans": [s.to_dict() for s in spans], "signals": analysis.signals}
 
+    def language(self, text: str) -> LanguageGuess:
+        """The language check of ``score``: only English prose gets scores."""
+        return language_of(tokenize(text))
+
     def spun_scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Spun-text scores of many English texts at once, with each text's threshold (evaluation)."""
         analyses = [self.engine.analyze(text) for text in texts]
@@ -152,6 +155,10 @@ class Detector:
 
     def _combine(self, features: np.ndarray) -> np.ndarray:
         return document_probability(self.classifier, features)
+
+
+def language_of(tokens: list) -> LanguageGuess:
+    return detect_language([t.text for t in tokens if t.text[0].isalpha()][:2000])
 
 
 def document_probability(classifier, features: np.ndarray) -> np.ndarray:

@@ -1,22 +1,29 @@
 import numpy as np
 
-from detector.evaluation import SpinBenchmark, spin_metrics
+from detector.corpora import Article
+from detector.evaluation import BENCHMARK_POLICIES, BENCHMARK_RATES, SpinBenchmark, spin_benchmark, spin_metrics
+from detector.thesaurus import Thesaurus
+from tests.fixture_corpus import fixture_articles
 
 
-def benchmark_of(clean: list[float], spun: list[float], threshold: float = 0.5) -> SpinBenchmark:
+def benchmark_of(sources: list[str], clean: list[float], spun: list[float], threshold: float = 0.5) -> SpinBenchmark:
     """Clean scores of some articles, then one spun row with a score for each of them."""
     scores = np.array(clean + spun)
     subsets = np.array(["clean"] * len(clean) + ["uniform 10%"] * len(spun))
     labels = (subsets != "clean").astype(float)
     thresholds = np.full(len(scores), threshold)
     metrics = spin_metrics(scores, labels, subsets, thresholds)
-    articles = np.tile(np.arange(len(clean)), 2)
-    return SpinBenchmark(metrics, scores, labels, subsets, thresholds, articles)
+    articles = [Article(f"{source}:{i}", "text") for i, source in enumerate(sources)]
+    return SpinBenchmark(metrics, scores, labels, subsets, thresholds, articles, np.tile(np.arange(len(clean)), 2))
+
+
+def source_of(article: Article) -> str:
+    return article.id.split(":")[0]
 
 
 def test_each_group_is_measured_against_its_own_clean_articles():
-    benchmark = benchmark_of(clean=[0.1, 0.6, 0.2, 0.3], spun=[0.9, 0.8, 0.4, 0.7])
-    by_source = benchmark.metrics_by_group(["bbc", "bbc", "reuters", "reuters"])
+    benchmark = benchmark_of(["bbc", "bbc", "reuters", "reuters"], clean=[0.1, 0.6, 0.2, 0.3], spun=[0.9, 0.8, 0.4, 0.7])
+    by_source = benchmark.metrics_by_group(source_of)
     assert by_source["bbc"]["clean"]["documents"] == 2
     assert by_source["bbc"]["clean"]["false_positive_rate"] == 0.5
     assert by_source["bbc"]["uniform 10%"]["recall"] == 1.0
@@ -27,5 +34,15 @@ def test_each_group_is_measured_against_its_own_clean_articles():
 
 
 def test_one_group_of_every_article_gives_the_overall_metrics():
-    benchmark = benchmark_of(clean=[0.1, 0.6, 0.2], spun=[0.9, 0.3, 0.4])
-    assert benchmark.metrics_by_group(["all"] * 3)["all"] == benchmark.metrics
+    benchmark = benchmark_of(["bbc"] * 3, clean=[0.1, 0.6, 0.2], spun=[0.9, 0.3, 0.4])
+    assert benchmark.metrics_by_group(source_of)["bbc"] == benchmark.metrics
+
+
+def test_articles_the_detector_declines_are_left_out_and_counted(detector):
+    table = Article("reuters:table", " ".join(["1,234 5,678 9.1 12.3 net shr"] * 60))
+    prose = [Article(f"fixture:{i}", text) for i, text in enumerate(fixture_articles(2, sentences_per_article=24, seed=5))]
+    spin = spin_benchmark(detector, prose + [table], Thesaurus.load(), seed=1, limit=None)
+    assert [a.id for a in spin.articles] == ["fixture:0", "fixture:1"]
+    assert spin.metrics["declined"] == {"clean_articles_left_out": 1, "spun_documents_missed": 0}
+    assert spin.metrics["clean"]["documents"] == 2 and spin.metrics["frequency 10%"]["documents"] == 4
+    assert len(spin.scores) == len(spin.article_of) == 2 * (1 + len(BENCHMARK_RATES) * len(BENCHMARK_POLICIES))
