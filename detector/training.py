@@ -74,13 +74,13 @@ class TrainingConfig:
     min_rate: float = 0.05
     max_rate: float = 0.5
     token_model_articles: int = 1000
-    max_candidates: int = 100  # inverted-thesaurus originals per word for the context model to rank
+    max_candidates: int = 50  # inverted-thesaurus originals per word for the context model to rank (as good as 100)
     context: ContextTrainingConfig = field(default_factory=ContextTrainingConfig)
     policies: tuple[str, ...] = ("uniform", "first")  # "frequency" stays unseen, for evaluation
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.9.0"
+    version: str = "1.8.0"
     command: str = ""
 
 
