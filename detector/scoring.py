@@ -19,7 +19,7 @@ from detector.lm import NgramStats
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import MachineParaphraseModel
 from detector.settings import Settings
-from detector.text import tokenize
+from detector.text import Token, tokenize
 from detector.thesaurus import CandidateTable
 from detector.thresholds import LengthThresholds
 from detector.token_model import CompiledLinear
@@ -157,7 +157,8 @@ class Detector:
         return document_probability(self.classifier, features)
 
 
-def language_of(tokens: list) -> LanguageGuess:
+def language_of(tokens: list[Token]) -> LanguageGuess:
+    """The language of the text's words (the first 2,000 are enough to tell)."""
     return detect_language([t.text for t in tokens if t.text[0].isalpha()][:2000])
 
 
