@@ -27,7 +27,7 @@ class ContextTrainingConfig:
     window: int = 4
     embedding_dim: int = 64
     hidden_dim: int = 256
-    output_dim: int = 128
+    output_dim: int = 64
     examples: int = 60_000_000  # 36M left the model undertrained (README: model 1.8.0 against 1.7.0)
     batch_size: int = 2048
     negatives: int = 256

@@ -80,7 +80,7 @@ class TrainingConfig:
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.10.0"
+    version: str = "1.8.0"
     command: str = ""
 
 
