@@ -48,7 +48,7 @@ from tqdm import tqdm
 
 from detector.context_model import ContextModel
 from detector.context_training import BOUNDARY, ContextTrainingConfig, train_context_model
-from detector.evaluation import BENCHMARK_POLICIES, MIN_BENCHMARK_WORDS, binary_metrics
+from detector.evaluation import BENCHMARK_POLICIES, benchmark_articles, spin_metrics
 from detector.evidence import MIN_WORD_PROBABILITY, PAIR_FEATURES, CandidatePairs, SubstitutionRecognizer
 from detector.features import WordCounts, document_features, swap_signals
 from detector.lm import NgramStats
@@ -242,7 +242,7 @@ def prepare(recognizer: SubstitutionRecognizer, tortured, text: str) -> Prepared
                     len(tortured.spans(text, tokens, forms)) if tortured else 0)
 
 
-def benchmark_articles(articles, thesaurus: Thesaurus, seed: int) -> tuple[list[str], list[int], list[str]]:
+def spun_benchmark_texts(articles, thesaurus: Thesaurus, seed: int) -> tuple[list[str], list[int], list[str]]:
     """Clean articles and their spins at every policy and rate."""
     rng = random.Random(seed)
     texts, labels, subsets = [a.text for a in articles], [0] * len(articles), ["clean"] * len(articles)
@@ -295,9 +295,7 @@ def evaluate(recognizer: ExtendedRecognizer, token_data, sets: dict[str, Documen
 
     scores = document_probability(classifier, document_matrix(recognizer, benchmark))
     limits = np.array([thresholds(n) for n in benchmark.words])
-    for subset in dict.fromkeys(benchmark.subsets.tolist()):
-        rows = (benchmark.subsets == subset) | (benchmark.labels == 0)
-        report[subset] = binary_metrics(scores[rows], benchmark.labels[rows], limits[rows])
+    report.update(spin_metrics(scores, benchmark.labels, benchmark.subsets, limits))
     return report, scores >= limits
 
 
@@ -364,8 +362,8 @@ def main() -> None:
 
     training = classifier_documents(classifier_articles[:train_count], config, thesaurus)
     validation = validation_documents(pools.validation[:validation_count], config, thesaurus)
-    later = [a for a in pools.validation[validation_count:] if len(a.text.split()) >= MIN_BENCHMARK_WORDS]
-    texts, labels, subsets = benchmark_articles(later[:benchmark_count], thesaurus, seed=2026)
+    later = benchmark_articles(pools.validation[validation_count:], benchmark_count)
+    texts, labels, subsets = spun_benchmark_texts(later, thesaurus, seed=2026)
     sets = {"training": DocumentSet(prepared(training.texts, "training"), training.labels, training.subsets,
                                     training.groups),
             "validation": DocumentSet(prepared(validation.texts, "validation"), validation.labels, validation.subsets),

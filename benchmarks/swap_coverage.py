@@ -20,7 +20,7 @@ from collections import Counter
 
 import numpy as np
 
-from detector.evaluation import BENCHMARK_POLICIES, MIN_BENCHMARK_WORDS
+from detector.evaluation import BENCHMARK_POLICIES, benchmark_articles
 from detector.scoring import Detector
 from detector.settings import Settings
 from detector.spinner import Spinner, SpunText
@@ -93,7 +93,7 @@ def main() -> None:
     started = time.time()
     detector = Detector.load(settings=Settings.from_env(model_path=args.model))
     pools = classifier_pools(default_config(args.data, output="unused"))
-    articles = [a for a in pools.test if len(a.text.split()) >= MIN_BENCHMARK_WORDS][:args.limit]
+    articles = benchmark_articles(pools.test, args.limit)
     thesaurus = Thesaurus.load()
     report = {"model_version": detector.version, "articles": len(articles), "rate": args.rate,
               "policies": {policy: coverage(detector.engine.substitutions, articles, thesaurus, policy, args.rate,

@@ -1,5 +1,6 @@
 import numpy as np
 
+from benchmarks.accuracy import source_of
 from detector.corpora import Article
 from detector.evaluation import BENCHMARK_POLICIES, BENCHMARK_RATES, SpinBenchmark, spin_benchmark, spin_metrics
 from detector.thesaurus import Thesaurus
@@ -16,9 +17,6 @@ def benchmark_of(sources: list[str], clean: list[float], spun: list[float], thre
     articles = [Article(f"{source}:{i}", "text") for i, source in enumerate(sources)]
     return SpinBenchmark(metrics, scores, labels, subsets, thresholds, articles, np.tile(np.arange(len(clean)), 2))
 
-
-def source_of(article: Article) -> str:
-    return article.id.split(":")[0]
 
 
 def test_each_group_is_measured_against_its_own_clean_articles():
