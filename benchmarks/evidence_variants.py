@@ -58,7 +58,7 @@ from detector.spinner import Spinner
 from detector.text import STOPWORDS, token_forms, tokenize
 from detector.thesaurus import Thesaurus
 from detector.thresholds import LengthThresholds
-from detector.token_model import fit_token_model, pair_examples
+from detector.token_model import fit_token_model, frequency_balanced_weights, pair_examples
 from detector.training import (MAX_FALSE_POSITIVE_RATE, NEWS, classifier_documents, classifier_pools,
                                default_config, document_classifier, out_of_fold_scores, spun_pairs, split_pools,
                                statistics_ids, validation_documents)
@@ -282,8 +282,9 @@ def evaluate(recognizer: ExtendedRecognizer, token_data, sets: dict[str, Documen
     """Refit the token model on ``features``, then the classifier and thresholds; metrics by subset,
     and which benchmark documents are flagged."""
     columns = [recognizer.feature_names.index(name) for name in features]
-    pair_features, pair_labels = token_data
-    recognizer.token_model = OnColumns(fit_token_model(pair_features[:, columns], pair_labels, seed), columns)
+    pair_features, pair_labels, pair_weights = token_data
+    recognizer.token_model = OnColumns(fit_token_model(pair_features[:, columns], pair_labels, pair_weights, seed),
+                                       columns)
     training, validation, benchmark = sets["training"], sets["validation"], sets["benchmark"]
     train_features = document_matrix(recognizer, training)
     classifier = document_classifier(seed).fit(train_features, training.labels)
@@ -355,7 +356,10 @@ def main() -> None:
     spins = spun_pairs(token_articles, config, thesaurus, config.seed + 7)  # the token model's, as in training
     examples = [pair_examples(recognizer, spun)
                 for _, spun in tqdm(spins, total=len(token_articles), desc="token pairs", mininterval=5)]
-    token_data = (np.vstack([f for f, _ in examples]).astype(np.float32), np.concatenate([l for _, l in examples]))
+    pair_labels = np.concatenate([l for _, l, _ in examples])
+    pair_words = np.concatenate([w for _, _, w in examples])
+    token_data = (np.vstack([f for f, _, _ in examples]).astype(np.float32), pair_labels,
+                  frequency_balanced_weights(np.log(recognizer.stats.probability(pair_words)), pair_labels))
 
     def prepared(texts, desc):
         return [prepare(recognizer, detector.engine.tortured, t) for t in tqdm(texts, desc=desc, mininterval=5)]

@@ -24,6 +24,15 @@ def _context_line(training: dict) -> str:
             f"it ranks up to {training['max_candidates']} candidate originals per word.")
 
 
+def _token_model_line(training: dict) -> str:
+    """How the token model's positives were weighed (recorded since model 1.11.0)."""
+    if "token_model" not in training:
+        return ""
+    weighting = training["token_model"]
+    return (f"- Token model: swapped words reweighted towards the word-frequency profile of untouched words "
+            f"({weighting['frequency_bins']} frequency bands, weight at most {weighting['max_positive_weight']:g}).\n")
+
+
 def _libraries(training: dict) -> str:
     """The library versions the arrays were trained with (recorded since code 0.7.1)."""
     return "".join(f"; {name} {version}" for name, version in training.get("libraries", {}).items())
@@ -107,7 +116,7 @@ swapped words (`spun_text`), and scores machine-translated or round-trip-transla
 - Hard negatives: {training['paraphrases'] or '-'} (human paraphrases joined into paragraphs)
 - Modern clean validation text: {', '.join(training['translations']) or '-'} (human reference translations)
 - Spinner: policies {', '.join(f'`{p}`' for p in training['spinner_policies'])}, rates {training['spin_rates'][0]:.0%}-{training['spin_rates'][1]:.0%} of content words (log-uniform).
-- Documents: {json.dumps(training['documents'])}
+{_token_model_line(training)}- Documents: {json.dumps(training['documents'])}
 - Thresholds by document length (words: threshold): {', '.join(f"{band['min_words']}+: {band['threshold']:.4f}" for band in manifest['thresholds_by_length'])};
   each the lowest that flags at most 0.75% of the clean documents of its length band: validation
   documents, and clean training news scored out of fold (by classifiers fitted without its article).

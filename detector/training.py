@@ -45,7 +45,8 @@ from detector.spinner import Spinner
 from detector.text import lm_forms
 from detector.thesaurus import CandidateTable, Thesaurus
 from detector.thresholds import LengthThresholds
-from detector.token_model import fit_token_model, pair_examples
+from detector.token_model import (FREQUENCY_BINS, MAX_POSITIVE_WEIGHT, fit_token_model, frequency_balanced_weights,
+                                  pair_examples)
 from detector.translations import read_translation_references
 
 MIN_CANDIDATE_COUNT = 20
@@ -80,7 +81,7 @@ class TrainingConfig:
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.8.0"
+    version: str = "1.11.0"
     command: str = ""
 
 
@@ -282,9 +283,11 @@ def train_token_model(engine: AnalysisEngine, articles: list[Article], config: T
     examples = [pair_examples(engine.substitutions, spun)
                 for _, spun in tqdm(spun_pairs(articles, config, thesaurus, config.seed + 7),
                                     total=len(articles), desc="token model", mininterval=5)]
-    features = np.vstack([f for f, _ in examples])
-    labels = np.concatenate([l for _, l in examples])
-    return fit_token_model(features, labels, config.seed)
+    features = np.vstack([f for f, _, _ in examples])
+    labels = np.concatenate([l for _, l, _ in examples])
+    words = np.concatenate([w for _, _, w in examples])
+    weights = frequency_balanced_weights(np.log(engine.substitutions.stats.probability(words)), labels)
+    return fit_token_model(features, labels, weights, config.seed)
 
 
 def train(config: TrainingConfig) -> Path:
@@ -335,6 +338,7 @@ def train(config: TrainingConfig) -> Path:
             "paraphrases": config.paraphrases, "translations": config.translations,
             "spin_rates": [config.min_rate, config.max_rate], "spinner_policies": list(config.policies),
             "context_model": asdict(config.context), "max_candidates": config.max_candidates,
+            "token_model": {"frequency_bins": FREQUENCY_BINS, "max_positive_weight": MAX_POSITIVE_WEIGHT},
             "documents": {"token_model": len(token_articles), "classifier": len(training.texts),
                           "validation": len(validation.texts), "test_pool": len(pools.test),
                           "threshold_clean": len(clean_scores)},
