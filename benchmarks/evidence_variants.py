@@ -58,7 +58,7 @@ from detector.spinner import Spinner
 from detector.text import STOPWORDS, token_forms, tokenize
 from detector.thesaurus import Thesaurus
 from detector.thresholds import LengthThresholds
-from detector.token_model import fit_token_model, frequency_balanced_weights, pair_examples
+from detector.token_model import example_weights, fit_token_model, pair_examples
 from detector.training import (MAX_FALSE_POSITIVE_RATE, NEWS, classifier_documents, classifier_pools,
                                default_config, document_classifier, out_of_fold_scores, spun_pairs, split_pools,
                                statistics_ids, validation_documents)
@@ -359,7 +359,7 @@ def main() -> None:
     pair_labels = np.concatenate([l for _, l, _ in examples])
     pair_words = np.concatenate([w for _, _, w in examples])
     token_data = (np.vstack([f for f, _, _ in examples]).astype(np.float32), pair_labels,
-                  frequency_balanced_weights(np.log(recognizer.stats.probability(pair_words)), pair_labels))
+                  example_weights(recognizer, pair_words, pair_labels))
 
     def prepared(texts, desc):
         return [prepare(recognizer, detector.engine.tortured, t) for t in tqdm(texts, desc=desc, mininterval=5)]

@@ -41,14 +41,16 @@ def pair_examples(recognizer: SubstitutionRecognizer, spun: SpunText) -> tuple[n
     return pairs.features[keep], labels[keep].astype(np.int8), pairs.words[pairs.rows][keep]
 
 
-def frequency_balanced_weights(word_log_probability: np.ndarray, labels: np.ndarray, bins: int = FREQUENCY_BINS,
-                               max_weight: float = MAX_POSITIVE_WEIGHT) -> np.ndarray:
+def frequency_balanced_weights(word_log_probability: np.ndarray, labels: np.ndarray, chosen: np.ndarray | None = None,
+                               bins: int = FREQUENCY_BINS, max_weight: float = MAX_POSITIVE_WEIGHT) -> np.ndarray:
     """Sample weights that move the positives' word-frequency profile towards the negatives':
     each positive is weighed by how much more common its frequency band is among untouched words
     than among swapped ones, at most ``max_weight``; negatives weigh 1, and the positives keep
-    their total weight. Complete matching (no cap) cost more recall on the training policies
-    than it gained elsewhere (README, "Synonym frequency")."""
-    positive, negative = labels == 1, labels == 0
+    their total weight. Only the examples in ``chosen`` (default: all) take part; the others
+    weigh 1. Complete matching (no cap) cost more recall on the training policies than it gained
+    elsewhere (README, "Synonym frequency")."""
+    chosen = np.ones(len(labels), dtype=bool) if chosen is None else chosen
+    positive, negative = (labels == 1) & chosen, (labels == 0) & chosen
     edges = np.quantile(word_log_probability[negative], np.linspace(0, 1, bins + 1)[1:-1])
     band = np.searchsorted(edges, word_log_probability)
     negative_share = np.bincount(band[negative], minlength=bins) / max(1, negative.sum())
@@ -58,6 +60,13 @@ def frequency_balanced_weights(word_log_probability: np.ndarray, labels: np.ndar
     weights[positive] = ratio[band[positive]]
     weights[positive] *= positive.sum() / max(weights[positive].sum(), 1e-12)
     return weights
+
+
+def example_weights(recognizer: SubstitutionRecognizer, words: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The training recipe's weights for examples whose observed words are ``words``: synonyms
+    balanced by frequency; digits for number words are no synonym choice and keep their weight."""
+    synonyms = recognizer.kind_of_id[words] != recognizer.KIND_NAMES.index("numeral")
+    return frequency_balanced_weights(np.log(recognizer.stats.probability(words)), labels, synonyms)
 
 
 def fit_token_model(features: np.ndarray, labels: np.ndarray, sample_weight: np.ndarray | None = None,

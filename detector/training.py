@@ -45,8 +45,7 @@ from detector.spinner import Spinner
 from detector.text import lm_forms
 from detector.thesaurus import CandidateTable, Thesaurus
 from detector.thresholds import LengthThresholds
-from detector.token_model import (FREQUENCY_BINS, MAX_POSITIVE_WEIGHT, fit_token_model, frequency_balanced_weights,
-                                  pair_examples)
+from detector.token_model import FREQUENCY_BINS, MAX_POSITIVE_WEIGHT, example_weights, fit_token_model, pair_examples
 from detector.translations import read_translation_references
 
 MIN_CANDIDATE_COUNT = 20
@@ -81,7 +80,7 @@ class TrainingConfig:
     cache_dir: str | None = None
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.11.0"
+    version: str = "1.12.0"
     command: str = ""
 
 
@@ -286,8 +285,7 @@ def train_token_model(engine: AnalysisEngine, articles: list[Article], config: T
     features = np.vstack([f for f, _, _ in examples])
     labels = np.concatenate([l for _, l, _ in examples])
     words = np.concatenate([w for _, _, w in examples])
-    weights = frequency_balanced_weights(np.log(engine.substitutions.stats.probability(words)), labels)
-    return fit_token_model(features, labels, weights, config.seed)
+    return fit_token_model(features, labels, example_weights(engine.substitutions, words, labels), config.seed)
 
 
 def train(config: TrainingConfig) -> Path:

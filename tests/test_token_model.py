@@ -36,3 +36,12 @@ def test_the_reweighted_token_model_leans_less_on_word_rarity():
     context_weight = [model[-1].coef_[0][1] for model in (plain, balanced)]
     assert rarity_weight[1] < 0.25 * rarity_weight[0]
     assert context_weight[1] > 0.8 * context_weight[0] > 0
+
+
+def test_examples_left_out_of_the_balancing_keep_their_weight():
+    _, frequency, labels = spinner_prefers_rare_words()
+    numerals = np.arange(len(labels)) % 5 == 0
+    weights = frequency_balanced_weights(frequency, labels, ~numerals, bins=4)
+    assert np.all(weights[numerals] == 1.0)
+    assert np.isclose(weights[~numerals & (labels == 1)].sum(), np.sum(~numerals & (labels == 1)))
+    assert weights[~numerals & (labels == 1)].std() > 0.5
