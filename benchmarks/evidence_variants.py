@@ -27,9 +27,11 @@ clean validation documents and out-of-fold training articles) and reports recall
 policy and rate on spun validation articles of 200+ words that none of them saw. The test pool
 of benchmarks/accuracy.py is never read: it stays for the bundled model's figures. The document
 sets are smaller than training's (``--articles``), so compare variants with each other, not with
-the model card. ``--context window=8`` trains another context model on the same statistics ids,
-with that change to the recipe, and uses it instead of the model's: context models compared the
-same way."""
+the model card. ``--positive-weights none 2 inf`` runs every variant with each weighting of the
+token model's examples (``detector.token_model.frequency_balanced_weights``): unweighted, swapped
+words weighed up to 2 times, and complete frequency balancing. ``--context window=8`` trains
+another context model on the same statistics ids, with that change to the recipe, and uses it
+instead of the model's: context models compared the same way."""
 from __future__ import annotations
 
 import argparse
@@ -58,7 +60,7 @@ from detector.spinner import Spinner
 from detector.text import STOPWORDS, token_forms, tokenize
 from detector.thesaurus import Thesaurus
 from detector.thresholds import LengthThresholds
-from detector.token_model import example_weights, fit_token_model, pair_examples
+from detector.token_model import MAX_POSITIVE_WEIGHT, example_weights, fit_token_model, pair_examples
 from detector.training import (MAX_FALSE_POSITIVE_RATE, NEWS, classifier_documents, classifier_pools,
                                default_config, document_classifier, out_of_fold_scores, spun_pairs, split_pools,
                                statistics_ids, validation_documents)
@@ -330,6 +332,10 @@ def main() -> None:
     parser.add_argument("--context", nargs="+", metavar="SETTING=VALUE",
                         help="train a context model on the model's statistics with these changes to the recipe's "
                              "(fields of ContextTrainingConfig, e.g. window=8) and use it in place of the model's")
+    parser.add_argument("--positive-weights", nargs="+", default=[f"{MAX_POSITIVE_WEIGHT:g}"], metavar="W",
+                        help="token-model weightings to run each variant with: the largest weight of a swapped word "
+                             "in the frequency balancing (the recipe's; inf: complete balancing) or none (unweighted). "
+                             "Paired comparisons are against base with the first")
     parser.add_argument("--output", default="benchmarks/results/evidence_variants.json")
     args = parser.parse_args()
 
@@ -356,10 +362,16 @@ def main() -> None:
     spins = spun_pairs(token_articles, config, thesaurus, config.seed + 7)  # the token model's, as in training
     examples = [pair_examples(recognizer, spun)
                 for _, spun in tqdm(spins, total=len(token_articles), desc="token pairs", mininterval=5)]
+    pair_features = np.vstack([f for f, _, _ in examples]).astype(np.float32)
     pair_labels = np.concatenate([l for _, l, _ in examples])
     pair_words = np.concatenate([w for _, _, w in examples])
-    token_data = (np.vstack([f for f, _, _ in examples]).astype(np.float32), pair_labels,
-                  example_weights(recognizer, pair_words, pair_labels))
+
+    def token_data(weighting: str):
+        weights = None if weighting == "none" else example_weights(recognizer, pair_words, pair_labels, float(weighting))
+        return pair_features, pair_labels, weights
+
+    def run_name(variant: str, weighting: str) -> str:
+        return variant if len(args.positive_weights) == 1 else f"{variant}, positive weights {weighting}"
 
     def prepared(texts, desc):
         return [prepare(recognizer, detector.engine.tortured, t) for t in tqdm(texts, desc=desc, mininterval=5)]
@@ -372,14 +384,20 @@ def main() -> None:
                                     training.groups),
             "validation": DocumentSet(prepared(validation.texts, "validation"), validation.labels, validation.subsets),
             "benchmark": DocumentSet(prepared(texts, "benchmark"), np.array(labels), np.array(subsets))}
-    results = {name: evaluate(recognizer, token_data, sets, VARIANTS[name], config.seed) for name in args.variants}
+    runs = {run_name(variant, weighting): (variant, weighting)
+            for weighting in args.positive_weights for variant in args.variants}
+    results = {name: evaluate(recognizer, token_data(weighting), sets, VARIANTS[variant], config.seed)
+               for name, (variant, weighting) in runs.items()}
+    reference = run_name("base", args.positive_weights[0])
     report = {"model_version": detector.version, "context_model_changes": args.context or [],
               "documents": {name: len(s.prepared) for name, s in sets.items()}, "variants": {}}
     for name, (metrics, flagged) in results.items():
-        report["variants"][name] = {"added": [f for f in VARIANTS[name] if f not in PAIR_FEATURES],
-                                    "removed": [f for f in PAIR_FEATURES if f not in VARIANTS[name]], **metrics}
-        if name != "base" and "base" in results:
-            report["variants"][name]["against_base"] = paired_comparison(flagged, results["base"][1],
+        variant, weighting = runs[name]
+        report["variants"][name] = {"added": [f for f in VARIANTS[variant] if f not in PAIR_FEATURES],
+                                    "removed": [f for f in PAIR_FEATURES if f not in VARIANTS[variant]],
+                                    "positive_weights": weighting, **metrics}
+        if name != reference and reference in results:
+            report["variants"][name]["against_base"] = paired_comparison(flagged, results[reference][1],
                                                                          sets["benchmark"].subsets)
     report["seconds"] = round(time.time() - started, 1)
     with open(args.output, "w") as handle:

@@ -62,11 +62,13 @@ def frequency_balanced_weights(word_log_probability: np.ndarray, labels: np.ndar
     return weights
 
 
-def example_weights(recognizer: SubstitutionRecognizer, words: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def example_weights(recognizer: SubstitutionRecognizer, words: np.ndarray, labels: np.ndarray,
+                    max_weight: float = MAX_POSITIVE_WEIGHT) -> np.ndarray:
     """The training recipe's weights for examples whose observed words are ``words``: synonyms
     balanced by frequency; digits for number words are no synonym choice and keep their weight."""
     synonyms = recognizer.kind_of_id[words] != recognizer.KIND_NAMES.index("numeral")
-    return frequency_balanced_weights(np.log(recognizer.stats.probability(words)), labels, synonyms)
+    return frequency_balanced_weights(np.log(recognizer.stats.probability(words)), labels, synonyms,
+                                      max_weight=max_weight)
 
 
 def fit_token_model(features: np.ndarray, labels: np.ndarray, sample_weight: np.ndarray | None = None,
