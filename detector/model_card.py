@@ -30,7 +30,8 @@ def _token_model_line(training: dict) -> str:
         return ""
     weighting = training["token_model"]
     return (f"- Token model: swapped words reweighted towards the word-frequency profile of untouched words "
-            f"({weighting['frequency_bins']} frequency bands, weight at most {weighting['max_positive_weight']:g}).\n")
+            f"({weighting['frequency_bins']} frequency bands, weight at most {weighting['max_positive_weight']:g}; "
+            f"digits for number words keep their weight).\n")
 
 
 def _libraries(training: dict) -> str:
