@@ -60,7 +60,8 @@ from detector.spinner import Spinner
 from detector.text import STOPWORDS, token_forms, tokenize
 from detector.thesaurus import Thesaurus
 from detector.thresholds import LengthThresholds
-from detector.token_model import MAX_POSITIVE_WEIGHT, example_weights, fit_token_model, pair_examples
+from detector.token_model import (MAX_POSITIVE_WEIGHT, example_weights, fit_token_model, pair_examples,
+                                  stacked_examples)
 from detector.training import (MAX_FALSE_POSITIVE_RATE, NEWS, classifier_documents, classifier_pools,
                                default_config, document_classifier, out_of_fold_scores, spun_pairs, split_pools,
                                statistics_ids, validation_documents)
@@ -362,13 +363,13 @@ def main() -> None:
     spins = spun_pairs(token_articles, config, thesaurus, config.seed + 7)  # the token model's, as in training
     examples = [pair_examples(recognizer, spun)
                 for _, spun in tqdm(spins, total=len(token_articles), desc="token pairs", mininterval=5)]
-    pair_features = np.vstack([f for f, _, _ in examples]).astype(np.float32)
-    pair_labels = np.concatenate([l for _, l, _ in examples])
-    pair_words = np.concatenate([w for _, _, w in examples])
+    pair_features, pair_labels, pair_words = stacked_examples(examples)
+    pair_features = pair_features.astype(np.float32)
 
     def token_data(weighting: str):
-        weights = None if weighting == "none" else example_weights(recognizer, pair_words, pair_labels, float(weighting))
-        return pair_features, pair_labels, weights
+        if weighting == "none":
+            return pair_features, pair_labels, None
+        return pair_features, pair_labels, example_weights(recognizer, pair_words, pair_labels, float(weighting))
 
     def run_name(variant: str, weighting: str) -> str:
         return variant if len(args.positive_weights) == 1 else f"{variant}, positive weights {weighting}"

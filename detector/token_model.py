@@ -41,6 +41,12 @@ def pair_examples(recognizer: SubstitutionRecognizer, spun: SpunText) -> tuple[n
     return pairs.features[keep], labels[keep].astype(np.int8), pairs.words[pairs.rows][keep]
 
 
+def stacked_examples(examples: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``pair_examples`` of many documents as one features matrix, labels and observed words."""
+    features, labels, words = zip(*examples)
+    return np.vstack(features), np.concatenate(labels), np.concatenate(words)
+
+
 def frequency_balanced_weights(word_log_probability: np.ndarray, labels: np.ndarray, chosen: np.ndarray | None = None,
                                bins: int = FREQUENCY_BINS, max_weight: float = MAX_POSITIVE_WEIGHT) -> np.ndarray:
     """Sample weights that move the positives' word-frequency profile towards the negatives':

@@ -45,7 +45,8 @@ from detector.spinner import Spinner
 from detector.text import lm_forms
 from detector.thesaurus import CandidateTable, Thesaurus
 from detector.thresholds import LengthThresholds
-from detector.token_model import FREQUENCY_BINS, MAX_POSITIVE_WEIGHT, example_weights, fit_token_model, pair_examples
+from detector.token_model import (FREQUENCY_BINS, MAX_POSITIVE_WEIGHT, example_weights, fit_token_model,
+                                  pair_examples, stacked_examples)
 from detector.translations import read_translation_references
 
 MIN_CANDIDATE_COUNT = 20
@@ -282,9 +283,7 @@ def train_token_model(engine: AnalysisEngine, articles: list[Article], config: T
     examples = [pair_examples(engine.substitutions, spun)
                 for _, spun in tqdm(spun_pairs(articles, config, thesaurus, config.seed + 7),
                                     total=len(articles), desc="token model", mininterval=5)]
-    features = np.vstack([f for f, _, _ in examples])
-    labels = np.concatenate([l for _, l, _ in examples])
-    words = np.concatenate([w for _, _, w in examples])
+    features, labels, words = stacked_examples(examples)
     return fit_token_model(features, labels, example_weights(engine.substitutions, words, labels), config.seed)
 
 

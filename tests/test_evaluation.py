@@ -18,7 +18,6 @@ def benchmark_of(sources: list[str], clean: list[float], spun: list[float], thre
     return SpinBenchmark(metrics, scores, labels, subsets, thresholds, articles, np.tile(np.arange(len(clean)), 2))
 
 
-
 def test_each_group_is_measured_against_its_own_clean_articles():
     benchmark = benchmark_of(["bbc", "bbc", "reuters", "reuters"], clean=[0.1, 0.6, 0.2, 0.3], spun=[0.9, 0.8, 0.4, 0.7])
     by_source = benchmark.metrics_by_group(source_of)
