@@ -20,15 +20,16 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.corpora import split_of
-from detector.evaluation import binary_metrics, spin_benchmark
+from detector.evaluation.metrics import binary_metrics
+from detector.evaluation.spin import length_band, source_of, spin_benchmark
 from detector.evidence import TorturedPhraseRecognizer
-from detector.model_card import metrics_markdown
 from detector.scoring import Detector
 from detector.settings import Settings
-from detector.thesaurus import Thesaurus
-from detector.translations import read_translation_references
-from detector.training import classifier_pools, default_config
+from detector.training.corpora import split_of
+from detector.training.model_card import metrics_markdown
+from detector.training.recipe import classifier_pools, default_config
+from detector.training.thesaurus import Thesaurus
+from detector.training.translations import read_translation_references
 
 
 def tortured_articles(articles, csv_path: str, minimum: int = 3) -> list[str]:
@@ -44,15 +45,6 @@ def tortured_articles(articles, csv_path: str, minimum: int = 3) -> list[str]:
         if len(set(m.lower() for m in pattern.findall(article.text))) >= minimum:
             rewritten.append(pattern.sub(lambda m: by_expected[m.group(1).lower()], article.text))
     return rewritten
-
-
-def source_of(article) -> str:
-    return article.id.split(":")[0]
-
-
-def length_band(article) -> str:
-    words = len(article.text.split())
-    return "200-399 words" if words < 400 else "400-799 words" if words < 800 else "800+ words"
 
 
 def group_table(by_group: dict, rows: tuple[str, ...] = ("uniform 10%", "frequency 10%")) -> str:

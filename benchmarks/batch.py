@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from detector.corpora import read_articles
+from detector.training.corpora import read_articles
 
 SHARDS = 8
 

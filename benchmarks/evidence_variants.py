@@ -28,7 +28,7 @@ policy and rate on spun validation articles of 200+ words that none of them saw.
 of benchmarks/accuracy.py is never read: it stays for the bundled model's figures. The document
 sets are smaller than training's (``--articles``), so compare variants with each other, not with
 the model card. ``--positive-weights none 2 inf`` runs every variant with each weighting of the
-token model's examples (``detector.token_model.frequency_balanced_weights``): unweighted, swapped
+token model's examples (``detector.training.token_model.frequency_balanced_weights``): unweighted, swapped
 words weighed up to 2 times, and complete frequency balancing. ``--context window=8`` trains
 another context model on the same statistics ids, with that change to the recipe, and uses it
 instead of the model's: context models compared the same way."""
@@ -49,22 +49,38 @@ from sklearn.decomposition import TruncatedSVD
 from tqdm import tqdm
 
 from detector.context_model import ContextModel
-from detector.context_training import BOUNDARY, ContextTrainingConfig, train_context_model
-from detector.evaluation import BENCHMARK_POLICIES, benchmark_articles, spin_metrics
+from detector.evaluation.metrics import spin_metrics
+from detector.evaluation.spin import BENCHMARK_POLICIES, benchmark_articles
 from detector.evidence import MIN_WORD_PROBABILITY, PAIR_FEATURES, CandidatePairs, SubstitutionRecognizer
 from detector.features import WordCounts, document_features, swap_signals
 from detector.lm import NgramStats
 from detector.scoring import Detector, document_probability
 from detector.settings import Settings
-from detector.spinner import Spinner
 from detector.text import STOPWORDS, token_forms, tokenize
-from detector.thesaurus import Thesaurus
 from detector.thresholds import LengthThresholds
-from detector.token_model import (MAX_POSITIVE_WEIGHT, example_weights, fit_token_model, pair_examples,
-                                  stacked_examples)
-from detector.training import (MAX_FALSE_POSITIVE_RATE, NEWS, classifier_documents, classifier_pools,
-                               default_config, document_classifier, out_of_fold_scores, spun_pairs, split_pools,
-                               statistics_ids, validation_documents)
+from detector.training.context_model import BOUNDARY, ContextTrainingConfig, train_context_model
+from detector.training.recipe import (
+    MAX_FALSE_POSITIVE_RATE,
+    NEWS,
+    classifier_documents,
+    classifier_pools,
+    default_config,
+    document_classifier,
+    out_of_fold_scores,
+    split_pools,
+    spun_pairs,
+    statistics_ids,
+    validation_documents,
+)
+from detector.training.spinner import Spinner
+from detector.training.thesaurus import Thesaurus
+from detector.training.token_model import (
+    MAX_POSITIVE_WEIGHT,
+    example_weights,
+    fit_token_model,
+    pair_examples,
+    stacked_examples,
+)
 
 TOPIC_FEATURES = ("topic_word", "topic_candidate", "topic_gain")
 CONTEXT_PROBABILITY_FEATURES = ("context_log_probability", "context_pmi", "context_top_log_probability")

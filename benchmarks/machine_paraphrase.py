@@ -13,12 +13,12 @@ import json
 import time
 from pathlib import Path
 
-from detector.evaluation import machine_paraphrase_benchmark
-from detector.model_card import metrics_markdown
-from detector.mt_training import translation_splits
+from detector.evaluation.machine_paraphrase import machine_paraphrase_benchmark
 from detector.scoring import Detector
 from detector.settings import Settings
-from detector.training import classifier_pools, default_config
+from detector.training.machine_paraphrase import translation_splits
+from detector.training.model_card import metrics_markdown
+from detector.training.recipe import classifier_pools, default_config
 
 NATIVE_NEWS = ("bbc:", "reuters_train:", "news_allsides:")
 

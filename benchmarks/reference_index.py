@@ -20,12 +20,12 @@ import redis
 from datasketch import MinHash, MinHashLSH
 from tqdm import tqdm
 
-from detector.corpora import read_articles
 from detector.reference.index import ReferenceIndex, entry
 from detector.reference.redis_storage import RedisStorage
 from detector.reference.sqlite_storage import SQLiteStorage
-from detector.spinner import Spinner
-from detector.thesaurus import Thesaurus
+from detector.training.corpora import read_articles
+from detector.training.spinner import Spinner
+from detector.training.thesaurus import Thesaurus
 
 RATES = (0.10, 0.30, 0.50)
 

@@ -34,7 +34,7 @@ wrk.body = io.open("{body}"):read("*a")
 
 def article(data: Path) -> str:
     """An 800-word article made of held-out news (or the bundled sample, repeated)."""
-    from detector.corpora import read_articles, split_of
+    from detector.training.corpora import read_articles, split_of
 
     news = data / "news" / "bbc.jsonl"
     texts = ([a.text for a in read_articles(news) if split_of(a.id) == "test"] if news.exists()

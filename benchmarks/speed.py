@@ -16,9 +16,9 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from detector.corpora import read_articles, split_of
 from detector.scoring import Detector
 from detector.settings import Settings
+from detector.training.corpora import read_articles, split_of
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 

@@ -20,13 +20,13 @@ from collections import Counter
 
 import numpy as np
 
-from detector.evaluation import BENCHMARK_POLICIES, benchmark_articles
+from detector.evaluation.spin import BENCHMARK_POLICIES, benchmark_articles
 from detector.scoring import Detector
 from detector.settings import Settings
-from detector.spinner import Spinner, SpunText
 from detector.text import lm_form, token_forms, tokenize
-from detector.thesaurus import Thesaurus
-from detector.training import classifier_pools, default_config
+from detector.training.recipe import classifier_pools, default_config
+from detector.training.spinner import Spinner, SpunText
+from detector.training.thesaurus import Thesaurus
 
 STAGES = ("not_candidate", "implausible", "not_shortlisted", "shortlisted")
 POLICIES = BENCHMARK_POLICIES + ("first",)

@@ -17,10 +17,19 @@ import numpy as np
 
 from detector.scoring import Detector, document_probability
 from detector.settings import Settings
-from detector.thesaurus import Thesaurus
 from detector.thresholds import LengthThresholds
-from detector.training import (NEWS, classifier_documents, classifier_pools, default_config, document_classifier,
-                               featurize, out_of_fold_scores, split_pools, validation_documents)
+from detector.training.recipe import (
+    NEWS,
+    classifier_documents,
+    classifier_pools,
+    default_config,
+    document_classifier,
+    featurize,
+    out_of_fold_scores,
+    split_pools,
+    validation_documents,
+)
+from detector.training.thesaurus import Thesaurus
 
 TARGETS = (0.005, 0.0075, 0.01)
 HALVINGS = 40

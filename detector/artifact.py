@@ -1,30 +1,47 @@
-"""Model artifact on disk: a folder with a manifest (version, checksums, training metadata and
-metrics), the arrays (one ``.npz`` per group, no pickles) and the fitted token and document models.
+"""Model artifact on disk: a folder with a manifest (version, checksums, library versions, training
+metadata and metrics), the arrays (one ``.npz`` per group, no pickles: every fitted model is stored
+as arrays with the names of its features) and the files the model was trained with, such as the
+tortured-phrase list.
 
 Files are verified against the manifest's SHA-256 checksums before anything is loaded, and an
-artifact written for another format version is refused."""
+artifact written for another format version is refused with a message that says what to do."""
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 
-import joblib
 import numpy as np
 
-FORMAT_VERSION = 9  # 3: adds the machine_paraphrase model; 4: spun_text thresholds by document length;
-#                    5: the neural context model, function-word candidates and candidate list sizes;
-#                    6: int8 context-model tables and new document features;
-#                    7: one arrays file per group (n-gram statistics, candidates, context model);
-#                    8: two more token-model features: the document's own use of a word and its candidates;
-#                    9: token and document models fitted on 8 shortlisted candidates a word, not 4
+from detector import __version__
+
+FORMAT_VERSION = 10  # history: CHANGELOG.md, "Artifact formats"
 MANIFEST = "manifest.json"
 ARRAYS_SUFFIX = ".npz"
-MODELS = "models.joblib"  # {"token": swap model, "document": classifier, "machine_paraphrase": {lexical, classifier}}
+RUNTIME_LIBRARIES = ("numpy", "scikit-learn")
 
 
 class ArtifactError(RuntimeError):
     """The model artifact is missing, damaged or built for another version of the code."""
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A verified artifact: its manifest, all arrays in one mapping, and its folder."""
+
+    folder: Path
+    manifest: dict
+    arrays: dict[str, np.ndarray]
+
+    def file(self, key: str) -> Path | None:
+        """The path of a stored file the manifest names under ``key`` (None when there is none)."""
+        name = self.manifest.get(key)
+        return self.folder / name if name else None
 
 
 def sha256(path: Path) -> str:
@@ -35,19 +52,35 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_artifact(folder: str | Path, arrays: dict[str, dict[str, np.ndarray]], models: dict,
-                   manifest: dict) -> dict:
-    """Write the artifact and return the manifest as written (with format version and checksums).
-    Each group of ``arrays`` goes to its own file, which keeps every file well under the 50 MB
-    at which Git hosts start to complain."""
+def library_versions(names: Sequence[str] = RUNTIME_LIBRARIES) -> dict[str, str]:
+    """Installed versions of ``names`` ("not installed" for the missing ones)."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = package_version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def write_artifact(folder: str | Path, arrays: dict[str, dict[str, np.ndarray]], manifest: dict,
+                   files: dict[str, Path] | None = None) -> dict:
+    """Write the artifact and return the manifest as written. Each group of ``arrays`` goes to its
+    own file, which keeps every file well under the 50 MB at which Git hosts start to complain;
+    ``files`` ({manifest key: path}) are copied in and named in the manifest under their key."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     names = [group + ARRAYS_SUFFIX for group in arrays]
     for name, group in zip(names, arrays.values()):
         np.savez_compressed(folder / name, **group)
-    joblib.dump(models, folder / MODELS, compress=3)
-    manifest = {**manifest, "format_version": FORMAT_VERSION,
-                "files": {name: sha256(folder / name) for name in (*names, MODELS)}}
+    copied = {}
+    for key, source in (files or {}).items():
+        if Path(source).resolve() != (folder / Path(source).name).resolve():
+            shutil.copyfile(source, folder / Path(source).name)
+        copied[key] = Path(source).name
+    manifest = {**manifest, **copied, "format_version": FORMAT_VERSION, "code_version": __version__,
+                "libraries": library_versions(),
+                "files": {name: sha256(folder / name) for name in (*names, *copied.values())}}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
 
@@ -56,17 +89,32 @@ def read_manifest(folder: str | Path) -> dict:
     path = Path(folder) / MANIFEST
     if not path.is_file():
         raise ArtifactError(f"no model at {folder}: {MANIFEST} is missing")
-    manifest = json.loads(path.read_text())
-    found = manifest.get("format_version")
-    if found != FORMAT_VERSION:
-        raise ArtifactError(f"model at {folder} has artifact format {found}; this version of spun-detector "
-                            f"reads format {FORMAT_VERSION}. Retrain it or install a matching version.")
+    try:
+        manifest = json.loads(path.read_text())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ArtifactError(f"model manifest {path} is not valid JSON ({exc}); restore it or retrain") from None
+    if not isinstance(manifest, dict):
+        raise ArtifactError(f"model manifest {path} is not a JSON object; restore it or retrain")
+    check_format(manifest, folder)
     return manifest
 
 
-def read_artifact(folder: str | Path) -> tuple[dict, dict[str, np.ndarray], dict]:
-    """Manifest, arrays (all groups in one mapping) and fitted models of a verified artifact
-    (checksums checked first)."""
+def check_format(manifest: dict, folder: str | Path) -> None:
+    """Refuse an artifact of another format, saying what to do about it."""
+    found = manifest.get("format_version")
+    if found == FORMAT_VERSION:
+        return
+    written_by = f"spun-detector {manifest.get('code_version', '(unknown version)')}"
+    if isinstance(found, int) and found > FORMAT_VERSION:
+        raise ArtifactError(f"model at {folder} has artifact format {found}, written by {written_by}; this "
+                            f"spun-detector {__version__} reads format {FORMAT_VERSION}: upgrade spun-detector")
+    raise ArtifactError(f"model at {folder} has artifact format {found}, written by {written_by}; this "
+                        f"spun-detector {__version__} reads format {FORMAT_VERSION} only: retrain the model with "
+                        f"'spun-detector train' (docs/training.md) or use {written_by}")
+
+
+def read_artifact(folder: str | Path) -> Artifact:
+    """The verified artifact in ``folder`` (checksums checked before anything is loaded)."""
     folder = Path(folder)
     manifest = read_manifest(folder)
     for name, expected in manifest["files"].items():
@@ -76,4 +124,14 @@ def read_artifact(folder: str | Path) -> tuple[dict, dict[str, np.ndarray], dict
     for name in (name for name in manifest["files"] if name.endswith(ARRAYS_SUFFIX)):
         with np.load(folder / name, allow_pickle=False) as data:
             arrays.update((key, data[key]) for key in data.files)
-    return manifest, arrays, joblib.load(folder / MODELS)
+    return Artifact(folder, manifest, arrays)
+
+
+def require_features(model: str, stored: Sequence[str], computed: Sequence[str], folder: str | Path) -> None:
+    """Refuse a model whose features are not, by name and order, the ones this code computes."""
+    if tuple(stored) != tuple(computed):
+        missing = [name for name in computed if name not in stored]
+        unknown = [name for name in stored if name not in computed]
+        raise ArtifactError(f"the {model} model at {folder} was trained on other features than this code computes "
+                            f"(this code adds {missing or 'none'}, lacks {unknown or 'none'}, or orders them "
+                            f"differently): retrain the model or use the spun-detector version that wrote it")

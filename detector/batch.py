@@ -14,7 +14,8 @@ from pathlib import Path
 from threadpoolctl import threadpool_limits
 
 from detector.documents import Document, read_path
-from detector.scoring import Detector, DocumentError
+from detector.inputs import DocumentError
+from detector.scoring import Detector
 from detector.settings import Settings
 
 BATCH_SIZE = 256
@@ -54,7 +55,7 @@ def score_document(detector: Detector, document: Document) -> dict:
     if document.error:
         return error_record(document, *document.error)
     try:
-        return detector.score(document.text, document.id)
+        return detector.score(document.text, document.id).to_dict()
     except DocumentError as exc:
         return error_record(document, exc.code, str(exc))
 

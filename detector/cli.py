@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-POLICIES = ("uniform", "frequency", "first")  # detector.spinner.POLICIES, spelled out to keep start-up light
+POLICIES = ("uniform", "frequency", "first")  # detector.training.spinner.POLICIES, spelled out to keep start-up light
 
 EXIT_FATAL = 2
 INDEX_BATCH = 500  # documents written to the index per transaction
@@ -106,18 +106,18 @@ def record_labels(record: dict) -> dict[str, int]:
 def command_evaluate(args) -> int:
     import numpy as np
 
-    from detector.corpora import read_jsonl
-    from detector.evaluation import metrics_by_subset
-    from detector.model_card import metrics_markdown
+    from detector.evaluation.metrics import metrics_by_subset
+    from detector.training.corpora import read_jsonl
+    from detector.training.model_card import metrics_markdown
 
     detector = _detector(args)
     rows = {category: [] for category in detector.categories}
     for record in read_jsonl(args.file):
         result = detector.score(record["text"], record.get("id"), return_spans=False)
-        if result["supported"]:
+        if result.supported:
             for category, label in record_labels(record).items():
-                rows[category].append((result["category_scores"][category], label,
-                                       record.get("subset", "all documents"), result["thresholds"][category]))
+                rows[category].append((result.category_scores[category], label,
+                                       record.get("subset", "all documents"), result.thresholds[category]))
     tables = {category: metrics_by_subset(*map(np.array, zip(*found))) for category, found in rows.items() if found}
     if args.json:
         print(json.dumps(tables, indent=2))
@@ -128,8 +128,8 @@ def command_evaluate(args) -> int:
 
 def command_spin(args) -> int:
     from detector.documents import read_documents
-    from detector.spinner import Spinner
-    from detector.thesaurus import Thesaurus
+    from detector.training.spinner import Spinner
+    from detector.training.thesaurus import Thesaurus
 
     spinner = Spinner(Thesaurus.load(), rate=args.rate, policy=args.policy, seed=args.seed,
                       numeral_rate=args.numeral_rate, phrase_rate=args.phrase_rate)
@@ -145,7 +145,7 @@ def command_spin(args) -> int:
 
 
 def command_train(args) -> int:
-    from detector.training import TrainingConfig, default_config, train
+    from detector.training.recipe import TrainingConfig, default_config, train
 
     config = default_config(args.data, args.output, seed=args.seed, max_articles=args.max_articles,
                             cache_dir=args.cache_dir, policies=tuple(args.policies or TrainingConfig.policies))

@@ -6,7 +6,7 @@ needs when the exact n-gram was never counted. It reads the ``window`` words on 
 embeddings, one hidden layer) and gives every word a score whose differences are log-probability
 ratios: ``score(original) - score(observed)`` says how much likelier the candidate original is here
 than the word that is there. Words outside its vocabulary share one "rare word" output, split by
-their frequency. Inference is plain NumPy; training (``detector.context_training``) uses PyTorch.
+their frequency. Inference is plain NumPy; training (``detector.training.context_model``) uses PyTorch.
 """
 from __future__ import annotations
 

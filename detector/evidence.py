@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from detector.candidates import FUNCTION_WORD_SWAPS, CandidateTable
 from detector.context_model import ContextModel
 from detector.lm import UNKNOWN, NgramStats, bigram_keys, trigram_keys
 from detector.morphology import match_case
+from detector.result import Span
 from detector.text import STOPWORDS, Token, is_capitalized_name, lm_form, normalize, phrase_forms
-from detector.thesaurus import FUNCTION_WORD_SWAPS, CandidateTable
 
 QUOTED = re.compile(r'\s*"([^"]+)"')
 PARENTHESES = re.compile(r"\s*\(.*?\)")
@@ -33,20 +34,6 @@ SHORTLIST = 8  # candidates per word, best in context first, that the n-gram sta
 # content words and half of the function words, but under 1% of swapped words on spinner output).
 MIN_CONTEXT_GAIN = -2.0
 TORTURED_PHRASE_SCORE = 1.0  # a listed spinner phrase is certain evidence
-
-
-@dataclass(frozen=True)
-class Span:
-    begin: int
-    end: int
-    text: str
-    likely_original: str
-    score: float
-    kind: str
-
-    def to_dict(self) -> dict:
-        return {"begin": self.begin, "end": self.end, "text": self.text,
-                "likely_original": self.likely_original, "score": round(self.score, 3), "kind": self.kind}
 
 
 PAIR_FEATURES = (

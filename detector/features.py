@@ -6,8 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detector.evidence import (Span, StyleFlipRecognizer, SubstitutionEvidence, SubstitutionRecognizer,
-                               TorturedPhraseRecognizer)
+from detector.evidence import (
+    StyleFlipRecognizer,
+    SubstitutionEvidence,
+    SubstitutionRecognizer,
+    TorturedPhraseRecognizer,
+)
+from detector.result import Span
 from detector.text import STOPWORDS, Token, token_forms, tokenize
 
 PROBABILITY_LEVELS = (0.5, 0.8, 0.95)

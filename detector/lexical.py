@@ -1,6 +1,7 @@
 """Lexical model of machine-translated English: word choices ("epidemic" for "pandemic", "new
 crown"), function-word and punctuation skeletons ("in order to", "; and") and character n-grams,
-hashed into fixed-size TF-IDF vectors and weighed by a logistic regression.
+hashed into fixed-size TF-IDF vectors and weighed by a logistic regression
+(``detector.training.lexical`` fits it; ``CompiledLexical`` scores with its arrays).
 
 Trained on translations of the same source documents by people and by machines, so topic words
 cancel out and what remains is how machines word things."""
@@ -10,15 +11,14 @@ import re
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
 
 from detector.text import STOPWORDS, normalize
 
 WORD = re.compile(r"\w+|[^\w\s]")
 HASH_FEATURES = 1 << 19
+HASHING = {"n_features": HASH_FEATURES, "alternate_sign": False, "norm": None}
 SKELETON_SUFFIX_MIN = 5  # content words longer than this keep their last two letters (-ed, -ly, -ng)
 MAX_CACHED_WORDS = 100_000
 
@@ -56,49 +56,39 @@ def _shape(word: str) -> str:
     return "<w" + (lower[-2:] if len(lower) > SKELETON_SUFFIX_MIN else "") + ">"
 
 
-def _hashed(analyzer) -> Pipeline:
-    vectorizer = HashingVectorizer(analyzer=analyzer, n_features=HASH_FEATURES, alternate_sign=False, norm=None)
-    return Pipeline([("hash", vectorizer), ("tfidf", TfidfTransformer(sublinear_tf=True))])
-
-
-def lexical_model(C: float = 1.0) -> Pipeline:
-    """Unfitted pipeline: three hashed TF-IDF blocks side by side, then a logistic regression."""
-    char = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), preprocessor=normalized_lower,
-                             n_features=HASH_FEATURES, alternate_sign=False, norm=None)
-    blocks = FeatureUnion([
-        ("words", _hashed(word_ngrams)),
-        ("skeleton", _hashed(skeleton_ngrams)),
-        ("characters", Pipeline([("hash", char), ("tfidf", TfidfTransformer(sublinear_tf=True))])),
-    ])
-    return Pipeline([("blocks", blocks), ("regression", LogisticRegression(C=C, max_iter=3000))])
+def block_vectorizers() -> dict[str, HashingVectorizer]:
+    """The hashing of each block of n-grams, in column order: word n-grams, skeleton n-grams and
+    character n-grams inside words. Training and scoring hash with exactly these."""
+    return {
+        "words": HashingVectorizer(analyzer=word_ngrams, **HASHING),
+        "skeleton": HashingVectorizer(analyzer=skeleton_ngrams, **HASHING),
+        "characters": HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), preprocessor=normalized_lower,
+                                        **HASHING),
+    }
 
 
 class CompiledLexical:
-    """The fitted pipeline for one text at a time, as plain array arithmetic: the same scores
-    without the per-call overhead of the feature union and the TF-IDF matrices."""
+    """The fitted lexical model for one text at a time: per block, the inverse document
+    frequencies and regression weights of every hashed column, and plain array arithmetic for
+    sublinear TF-IDF, L2 normalisation and the weighted sum."""
 
-    def __init__(self, model: Pipeline):
-        regression = model.named_steps["regression"]
-        weights = regression.coef_[0]
-        self.intercept = float(regression.intercept_[0])
-        self.blocks = []
-        for number, (_, block) in enumerate(model.named_steps["blocks"].transformer_list):
-            tfidf = block.named_steps["tfidf"]
-            columns = slice(number * HASH_FEATURES, (number + 1) * HASH_FEATURES)
-            hasher = block.named_steps["hash"]
-            counter = WordCachedCounter(hasher) if hasher.analyzer == "char_wb" else _RowCounter(hasher)
-            self.blocks.append((counter, tfidf.idf_, weights[columns], tfidf.sublinear_tf))
+    def __init__(self, idf: np.ndarray, weights: np.ndarray, intercept: float):
+        self.idf = idf  # (blocks, HASH_FEATURES)
+        self.weights = weights  # (blocks, HASH_FEATURES)
+        self.intercept = float(intercept)
+        self.counters = [WordCachedCounter(vectorizer) if vectorizer.analyzer == "char_wb" else _RowCounter(vectorizer)
+                         for vectorizer in block_vectorizers().values()]
 
     def decision(self, text: str) -> float:
         score = self.intercept
-        for block in self.blocks:
+        for block in range(len(self.counters)):
             score += float(self._contributions(block, text)[1].sum())
         return score
 
     def telling_ngrams(self, text: str, limit: int) -> list[tuple[int, int, float]]:
         """(begin, end, weight) of the word n-grams of ``text`` that point most to machine
         translation, strongest first: the local evidence behind the lexical score."""
-        columns, contributions = self._contributions(self.blocks[0], text)  # the word block
+        columns, contributions = self._contributions(0, text)  # the word block
         contribution = dict(zip(columns, contributions))
         found = {}
         for gram, begin, end in _ngram_spans(text):
@@ -108,14 +98,20 @@ class CompiledLexical:
                 found[gram] = (begin, end, value)
         return sorted(found.values(), key=lambda item: -item[2])[:limit]
 
-    @staticmethod
-    def _contributions(block, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def _contributions(self, block: int, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Hashed columns of one block's n-grams in ``text`` and what each adds to the score."""
-        counter, idf, weights, sublinear = block
-        columns, counts = counter.counts(text)
-        values = (1.0 + np.log(counts) if sublinear else counts) * idf[columns]
+        columns, counts = self.counters[block].counts(text)
+        values = (1.0 + np.log(counts)) * self.idf[block, columns]
         norm = np.sqrt(np.dot(values, values))
-        return columns, (values / norm if norm > 0 else values) * weights[columns]
+        return columns, (values / norm if norm > 0 else values) * self.weights[block, columns]
+
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}idf": self.idf, f"{prefix}weights": self.weights,
+                f"{prefix}intercept": np.asarray(self.intercept)}
+
+    @classmethod
+    def from_arrays(cls, arrays, prefix: str) -> "CompiledLexical":
+        return cls(arrays[f"{prefix}idf"], arrays[f"{prefix}weights"], float(arrays[f"{prefix}intercept"]))
 
 
 class _RowCounter:

@@ -5,44 +5,47 @@ from __future__ import annotations
 
 import numpy as np
 
-from detector.evidence import Span
-from detector.forest import CompiledForest
+from detector.compiled import CompiledForest
 from detector.lexical import CompiledLexical
 from detector.lm import NgramStats
+from detector.result import Span
 from detector.style import STYLE_FEATURE_NAMES, style_features
 from detector.text import Token
 
 CATEGORY = "machine_paraphrase"
 FEATURE_NAMES = ("lexical_score", *STYLE_FEATURE_NAMES)
 MAX_SPANS = 10
+LEXICAL_PREFIX, FOREST_PREFIX = "machine_lexical_", "machine_forest_"
 
 
 class MachineParaphraseModel:
     """Scores one document for the machine-paraphrase attribute."""
 
-    def __init__(self, lexical, classifier, threshold: float, stats: NgramStats):
+    def __init__(self, lexical: CompiledLexical, forest: CompiledForest, threshold: float, stats: NgramStats):
         self.lexical = lexical
-        self.compiled_lexical = CompiledLexical(lexical)  # the same scores, fast for one text
-        self.classifier = classifier
-        self.forest = CompiledForest(classifier)  # the same predictions, fast for one row
+        self.forest = forest
         self.threshold = threshold
         self.stats = stats
 
     def features(self, text: str, tokens: list[Token], forms: list[str]) -> np.ndarray:
-        lexical_score = self.compiled_lexical.decision(text)
+        lexical_score = self.lexical.decision(text)
         return np.concatenate([[lexical_score], style_features(tokens, forms, self.stats)])
 
     def probability(self, features: np.ndarray) -> np.ndarray:
         return self.forest.predict_proba(np.atleast_2d(features))[:, 1]
 
-    def fitted_models(self) -> dict:
-        """What the model artifact stores of this model."""
-        return {"lexical": self.lexical, "classifier": self.classifier}
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {**self.lexical.to_arrays(LEXICAL_PREFIX), **self.forest.to_arrays(FOREST_PREFIX)}
+
+    @classmethod
+    def from_arrays(cls, arrays, threshold: float, stats: NgramStats) -> "MachineParaphraseModel":
+        return cls(CompiledLexical.from_arrays(arrays, LEXICAL_PREFIX), CompiledForest.from_arrays(arrays, FOREST_PREFIX),
+                   threshold, stats)
 
     def spans(self, text: str, probability: float) -> list[Span]:
         """The word n-grams that weigh most towards machine translation, scored by their weight
         relative to the strongest, times the document probability."""
-        found = self.compiled_lexical.telling_ngrams(text, MAX_SPANS)
+        found = self.lexical.telling_ngrams(text, MAX_SPANS)
         if not found:
             return []
         strongest = found[0][2]

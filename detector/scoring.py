@@ -1,63 +1,49 @@
-"""The public scoring API: load the bundled model once, score documents one by one or in batches,
-for two attributes: ``spun_text`` (synonym-spinner output) and ``machine_paraphrase``
-(machine-translated or round-trip-translated text).
+"""The public scoring API: load a model once, score documents one by one or in batches, for two
+attributes: ``spun_text`` (synonym-spinner output) and ``machine_paraphrase`` (machine-translated
+or round-trip-translated text).
 
-Each document either yields a result or fails alone with a ``DocumentError`` that names a code."""
+Each document either yields a ``Result`` or fails alone with a ``DocumentError`` that names a code.
+Nothing here imports training code: the model is read from arrays."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from detector.artifact import read_artifact
+from detector.artifact import Artifact, read_artifact, require_features
+from detector.candidates import CandidateTable
+from detector.compiled import CompiledForest, CompiledLinear
 from detector.context_model import ContextModel
-from detector.evidence import SubstitutionRecognizer, TorturedPhraseRecognizer
+from detector.evidence import PAIR_FEATURES, SubstitutionRecognizer, TorturedPhraseRecognizer
 from detector.features import FEATURE_NAMES, AnalysisEngine
-from detector.forest import CompiledForest
+from detector.inputs import DocumentError, check_text
 from detector.language import LanguageGuess, detect_language
 from detector.lm import NgramStats
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
+from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
 from detector.machine_paraphrase import MachineParaphraseModel
+from detector.result import Result
 from detector.settings import Settings
 from detector.text import Token, tokenize
-from detector.thesaurus import CandidateTable
 from detector.thresholds import LengthThresholds
-from detector.token_model import CompiledLinear
+
+__all__ = ["CATEGORIES", "CATEGORY", "Detector", "DocumentError"]
 
 CATEGORY = "spun_text"
 CATEGORIES = (CATEGORY, MACHINE_CATEGORY)
-MAX_CONTROL_SHARE = 0.01
+TOKEN_PREFIX, DOCUMENT_PREFIX = "token_", "document_"
+TORTURED_PHRASES_FILE = "tortured_phrases"  # the manifest key of the list the model was trained with
 # Chance that one match of the configured tortured-phrase list is spinner output, combined with the
 # classifier by noisy-OR: one match alone stays below any useful threshold, three make a near-certainty.
 TORTURED_PHRASE_EVIDENCE = 0.75
-
-
-class DocumentError(ValueError):
-    """A single document cannot be scored; ``code`` is stable and machine-readable."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-
-
-def check_text(text, max_chars: int) -> str:
-    """Return ``text`` if it can be scored, otherwise raise a ``DocumentError`` saying why."""
-    if not isinstance(text, str):
-        raise DocumentError("not_a_string", f"text must be a string, not {type(text).__name__}")
-    if not text.strip():
-        raise DocumentError("empty_text", "text is empty or only whitespace")
-    if len(text) > max_chars:
-        raise DocumentError("too_long", f"text has {len(text):,} characters; the limit is {max_chars:,}")
-    control = sum(1 for ch in text if ch < " " and ch not in "\n\r\t")
-    if "\x00" in text or control > MAX_CONTROL_SHARE * len(text):
-        raise DocumentError("binary_content", "text contains control characters; it looks like binary data")
-    return text
+SPAN_SCORE_DECIMALS = 3
 
 
 class Detector:
     """Spun-text and machine-paraphrase detector built from a model artifact."""
 
-    def __init__(self, engine: AnalysisEngine, classifier, spun_thresholds: LengthThresholds,
+    def __init__(self, engine: AnalysisEngine, classifier: CompiledForest, spun_thresholds: LengthThresholds,
                  machine: MachineParaphraseModel | None, manifest: dict, settings: Settings, index=None):
         self.engine = engine
         self.classifier = classifier
@@ -92,25 +78,31 @@ class Detector:
 
     @classmethod
     def load(cls, path: str | Path | None = None, settings: Settings | None = None) -> "Detector":
+        """The model in ``path`` (default: the settings' model path), verified and checked against
+        the features this code computes."""
         settings = settings or Settings.from_env()
-        manifest, arrays, models = read_artifact(path or settings.model_path)
-        engine = build_engine(arrays, models["token"], settings)
+        artifact = read_artifact(path or settings.model_path)
+        manifest, arrays = artifact.manifest, artifact.arrays
+        token_model = CompiledLinear.from_arrays(arrays, TOKEN_PREFIX)
+        classifier = CompiledForest.from_arrays(arrays, DOCUMENT_PREFIX)
+        require_features("token", token_model.feature_names, PAIR_FEATURES, artifact.folder)
+        require_features(CATEGORY, classifier.feature_names, FEATURE_NAMES, artifact.folder)
+        engine = build_engine(arrays, token_model, tortured_phrases(artifact, settings), settings.span_min_score)
+        machine = None
+        if settings.machine_paraphrase:
+            machine = MachineParaphraseModel.from_arrays(arrays, float(manifest[MACHINE_CATEGORY]["threshold"]),
+                                                         engine.substitutions.stats)
+            require_features(MACHINE_CATEGORY, machine.forest.feature_names, MACHINE_FEATURE_NAMES, artifact.folder)
         index = None
         if settings.index:
             from detector.reference import open_index
 
             index = open_index(settings.index)
-        classifier = CompiledForest(models["document"])
-        machine = None
-        if settings.machine_paraphrase:
-            fitted = models[MACHINE_CATEGORY]
-            machine = MachineParaphraseModel(fitted["lexical"], fitted["classifier"],
-                                             float(manifest[MACHINE_CATEGORY]["threshold"]), engine.substitutions.stats)
         return cls(engine, classifier, LengthThresholds.from_list(manifest["thresholds_by_length"]), machine,
                    manifest, settings, index)
 
     def score(self, text, document_id: str | None = None, thresholds: dict[str, float] | None = None,
-              return_spans: bool = True) -> dict:
+              return_spans: bool = True) -> Result:
         """Scores of both attributes; ``thresholds`` overrides the model's for some categories."""
         text = check_text(text, self.settings.max_document_chars)
         tokens = tokenize(text)
@@ -118,17 +110,13 @@ class Detector:
         defaults = self.thresholds_for(num_words)
         thresholds = {**defaults, **{name: value for name, value in (thresholds or {}).items() if name in defaults}}
         language = language_of(tokens)
-        result = {"id": document_id, "flagged": False, "categories": dict.fromkeys(thresholds, False),
-                  "category_scores": dict.fromkeys(thresholds), "threshold": thresholds[CATEGORY],
-                  "thresholds": thresholds,
-                  "spans": [], "signals": {},
-                  "num_words": num_words,
-                  "language": language.language, "supported": language.supported,
-                  "model_version": self.version}
-        if self.index is not None:
-            result["matches"] = [match.to_dict() for match in self.index.query(text)]
+        result = Result(id=document_id, flagged=False, categories=dict.fromkeys(thresholds, False),
+                        category_scores=dict.fromkeys(thresholds), thresholds=thresholds, spans=[], signals={},
+                        num_words=num_words, language=language.language, supported=language.supported,
+                        model_version=self.version,
+                        matches=self.index.query(text) if self.index is not None else None)
         if not language.supported:
-            return {**result, "reason": language.reason}
+            return replace(result, reason=language.reason)
         analysis = self.engine.analyze(text, tokens)
         scores = {CATEGORY: float(self._combine(analysis.features[None, :])[0])}
         if self.machine is not None:
@@ -139,9 +127,10 @@ class Detector:
         if categories.get(MACHINE_CATEGORY) and return_spans:
             spans = sorted(spans + self.machine.spans(text, scores[MACHINE_CATEGORY]), key=lambda s: -s.score)
         spans = spans[: self.settings.max_spans] if return_spans else []
-        return {**result, "flagged": any(categories.values()), "categories": categories,
-                "category_scores": {name: round(score, 6) for name, score in scores.items()},
-                "spans": [s.to_dict() for s in spans], "signals": analysis.signals}
+        return replace(result, flagged=any(categories.values()), categories=categories,
+                       category_scores={name: round(score, 6) for name, score in scores.items()},
+                       spans=[replace(s, score=round(s.score, SPAN_SCORE_DECIMALS)) for s in spans],
+                       signals=analysis.signals)
 
     def language(self, text: str) -> LanguageGuess:
         """The language check of ``score``: only English prose gets scores."""
@@ -174,10 +163,16 @@ def with_tortured_phrases(probability: np.ndarray, features: np.ndarray) -> np.n
     return 1.0 - (1.0 - probability) * (1.0 - TORTURED_PHRASE_EVIDENCE) ** matches
 
 
-def build_engine(arrays: dict[str, np.ndarray], token_model, settings: Settings) -> AnalysisEngine:
-    stats = NgramStats.from_arrays(arrays)
-    compiled = CompiledLinear(token_model) if token_model is not None else None
-    substitutions = SubstitutionRecognizer(stats, CandidateTable.from_arrays(arrays), ContextModel.from_arrays(arrays),
-                                           compiled)
-    tortured = TorturedPhraseRecognizer.from_csv(settings.tortured_phrases) if settings.tortured_phrases else None
-    return AnalysisEngine(substitutions, tortured, settings.span_min_score)
+def tortured_phrases(artifact: Artifact, settings: Settings) -> TorturedPhraseRecognizer | None:
+    """The tortured-phrase list the settings name, else the one the model was trained with."""
+    path = settings.tortured_phrases or artifact.file(TORTURED_PHRASES_FILE)
+    return TorturedPhraseRecognizer.from_csv(path) if path else None
+
+
+def build_engine(arrays: dict[str, np.ndarray], token_model, tortured: TorturedPhraseRecognizer | None,
+                 span_min_score: float) -> AnalysisEngine:
+    """The analysis engine of a model's arrays; ``token_model`` is any estimator with
+    ``decision_function`` (None before the token model is trained)."""
+    substitutions = SubstitutionRecognizer(NgramStats.from_arrays(arrays), CandidateTable.from_arrays(arrays),
+                                           ContextModel.from_arrays(arrays), token_model)
+    return AnalysisEngine(substitutions, tortured, span_min_score)

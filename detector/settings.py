@@ -3,22 +3,17 @@ environment variables with defaults that work on a fresh install."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = PACKAGE_ROOT / "models" / "spun-detector-v1"
-SHARED_TORTURED = PACKAGE_ROOT.parent / "shared" / "data" / "tortured" / "tortured_phrases_dev.csv"
-
-
-def _default_tortured() -> str:
-    return str(SHARED_TORTURED) if SHARED_TORTURED.exists() else ""
 
 
 @dataclass(frozen=True)
 class Settings:
     model_path: str = str(DEFAULT_MODEL)
-    tortured_phrases: str = field(default_factory=_default_tortured)
+    tortured_phrases: str = ""    # CSV of tortured phrases instead of the list the model was trained with
     max_document_chars: int = 2_000_000
     span_min_score: float = 0.5
     max_spans: int = 100

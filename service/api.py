@@ -5,7 +5,7 @@ import json
 
 from flask import Blueprint, current_app, jsonify, request
 
-from detector.scoring import DocumentError
+from detector.inputs import DocumentError
 from service.auth import require_api_key
 from service.schemas import RequestError, document_problem, parse_analyze
 
@@ -25,10 +25,7 @@ def json_body():
 
 
 def _result(detector, document: dict, parsed) -> dict:
-    result = detector.score(document.get("text"), document["id"], parsed.thresholds, parsed.return_spans)
-    result.pop("model_version", None)
-    result.pop("threshold")  # the service reports every category's threshold in "thresholds"
-    return result
+    return detector.score(document.get("text"), document["id"], parsed.thresholds, parsed.return_spans).to_dict()
 
 
 @api.post("/analyze")

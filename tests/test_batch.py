@@ -10,7 +10,7 @@ from tests.fixture_corpus import fixture_articles
 
 @pytest.fixture
 def model_args(tiny_model):
-    return ["--model", str(tiny_model), "--tortured-phrases", "", "--quiet"]
+    return ["--model", str(tiny_model), "--quiet"]
 
 
 def write_shard(path, start, count, bad_lines=True):

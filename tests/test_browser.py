@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
 
 @pytest.fixture(scope="module")
 def server(tiny_model):
-    app = create_app(Settings(model_path=str(tiny_model), tortured_phrases=""))
+    app = create_app(Settings(model_path=str(tiny_model)))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

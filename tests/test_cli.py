@@ -10,7 +10,7 @@ from tests.test_detector import SPUN
 
 @pytest.fixture
 def model_args(tiny_model):
-    return ["--model", str(tiny_model), "--tortured-phrases", ""]
+    return ["--model", str(tiny_model)]
 
 
 def read_jsonl(path):
@@ -55,7 +55,7 @@ def test_score_stdin(monkeypatch, model_args, capsys):
 
 
 def test_unreadable_model_is_fatal(tmp_path, capsys):
-    assert main(["score", "--model", str(tmp_path / "nothing"), "--tortured-phrases", ""]) == 2
+    assert main(["score", "--model", str(tmp_path / "nothing")]) == 2
     assert "no model" in capsys.readouterr().err
 
 
@@ -77,20 +77,20 @@ def test_spin_then_evaluate(tmp_path, model_args, capsys):
 
 
 def test_train_passes_policies_and_keeps_the_default(tmp_path, monkeypatch):
-    import detector.training
+    import detector.training.recipe
 
     recipes = []
-    monkeypatch.setattr(detector.training, "train", lambda config: recipes.append(config) or tmp_path)
+    monkeypatch.setattr(detector.training.recipe, "train", lambda config: recipes.append(config) or tmp_path)
     assert main(["train", "--output", str(tmp_path), "--policies", "uniform", "frequency"]) == 0
     assert main(["train", "--output", str(tmp_path)]) == 0
     assert recipes[0].policies == ("uniform", "frequency")
-    assert recipes[1].policies == detector.training.TrainingConfig.policies == ("uniform", "first")
+    assert recipes[1].policies == detector.training.recipe.TrainingConfig.policies == ("uniform", "first")
     with pytest.raises(SystemExit):
         main(["train", "--policies", "synonymous"])
 
 
 def test_command_line_policies_are_the_spinners():
     from detector.cli import POLICIES
-    from detector.spinner import POLICIES as SPINNER_POLICIES
+    from detector.training.spinner import POLICIES as SPINNER_POLICIES
 
     assert POLICIES == SPINNER_POLICIES

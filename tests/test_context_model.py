@@ -2,9 +2,10 @@ import numpy as np
 import pytest
 
 from detector.context_model import ContextModel
-from detector.context_training import BOUNDARY, ContextTrainingConfig, target_positions, train_context_model
 from detector.lm import NgramStats
 from detector.text import lm_forms
+from detector.training.context_model import BOUNDARY, ContextTrainingConfig, target_positions, train_context_model
+from detector.training.statistics import build_statistics
 
 CORPUS = ["interest rates rose sharply on monday"] * 20 + ["house prices rose sharply in june"] * 20 + \
          ["the places were busy", "the plates were empty", "the wolf ran away", "the fox ran away"]
@@ -18,7 +19,7 @@ def id_stream(stats: NgramStats, texts: list[str]) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def trained():
-    stats = NgramStats.build(CORPUS, min_word_count=1, min_ngram_count=1)
+    stats = build_statistics(CORPUS, min_word_count=1, min_ngram_count=1)
     return stats, train_context_model(id_stream(stats, CORPUS), stats, SMALL, progress=False)
 
 
@@ -44,7 +45,7 @@ def test_artifact_arrays_give_the_same_scores(trained):
 
 
 def test_rare_words_share_the_unknown_output_by_frequency():
-    stats = NgramStats.build(CORPUS, min_word_count=1, min_ngram_count=1)
+    stats = build_statistics(CORPUS, min_word_count=1, min_ngram_count=1)
     config = ContextTrainingConfig(**{**SMALL.__dict__, "min_count": 20, "examples": 640})
     model = train_context_model(id_stream(stats, CORPUS), stats, config, progress=False)
     common, rare, rarer = stats.ids(["rose", "wolf", "fox"])
@@ -57,7 +58,7 @@ def test_rare_words_share_the_unknown_output_by_frequency():
 
 
 def test_function_words_are_thinned_out_as_targets():
-    stats = NgramStats.build(CORPUS * 50, min_word_count=1, min_ngram_count=1)
+    stats = build_statistics(CORPUS * 50, min_word_count=1, min_ngram_count=1)
     ids = id_stream(stats, CORPUS * 50)
     config = ContextTrainingConfig(window=2, function_word_share=0.25)
     targets = target_positions(ids, stats.vocabulary, config, np.random.default_rng(0))

@@ -4,12 +4,12 @@ from importlib.metadata import version
 
 import pytest
 
-from detector.artifact import ArtifactError, MANIFEST
-from detector.model_card import card_text
+from detector.artifact import MANIFEST, ArtifactError
 from detector.scoring import Detector, DocumentError
 from detector.settings import Settings
-from detector.spinner import Spinner
-from detector.thesaurus import Thesaurus
+from detector.training.model_card import card_text
+from detector.training.spinner import Spinner
+from detector.training.thesaurus import Thesaurus
 from tests.conftest import FRENCH
 from tests.fixture_corpus import fixture_articles
 
@@ -19,25 +19,24 @@ SPUN = "American and European officers may be staying away from the meeting in G
 
 def test_swapped_word_gets_the_top_span_with_its_original(detector):
     result = detector.score(SPUN, "hand-written")
-    top = result["spans"][0]
-    assert SPUN[top["begin"]:top["end"]] == top["text"] == "officers"
-    assert top["likely_original"] == "officials"
-    assert top["kind"] == "synonym"
+    top = result.spans[0]
+    assert SPUN[top.begin:top.end] == top.text == "officers"
+    assert top.likely_original == "officials"
+    assert top.kind == "synonym"
     clean = detector.score(CLEAN)
-    assert all(span["text"] != "officials" for span in clean["spans"])
+    assert all(span.text != "officials" for span in clean.spans)
 
 
 def test_result_shape(detector):
     result = detector.score(fixture_articles(1, seed=99)[0], "doc-1")
-    assert set(result) >= {"id", "flagged", "categories", "category_scores", "threshold", "thresholds", "spans",
-                           "signals", "num_words", "language", "supported", "model_version"}
-    assert result["id"] == "doc-1" and result["language"] == "en" and result["supported"]
-    assert set(result["category_scores"]) == set(result["categories"]) == {"spun_text", "machine_paraphrase"}
-    for category, score in result["category_scores"].items():
+    assert set(result.to_dict()) == {"id", "flagged", "categories", "category_scores", "thresholds", "spans",
+                                     "signals", "num_words", "language", "supported", "model_version"}
+    assert result.id == "doc-1" and result.language == "en" and result.supported
+    assert set(result.category_scores) == set(result.categories) == {"spun_text", "machine_paraphrase"}
+    for category, score in result.category_scores.items():
         assert 0.0 <= score <= 1.0
-        assert result["categories"][category] == (score >= result["thresholds"][category])
-    assert result["threshold"] == result["thresholds"]["spun_text"]
-    assert result["flagged"] == any(result["categories"].values())
+        assert result.categories[category] == (score >= result.thresholds[category])
+    assert result.flagged == any(result.categories.values())
 
 
 def test_spun_articles_score_higher_than_clean(detector):
@@ -54,17 +53,17 @@ def test_every_span_slices_the_input(detector):
     thesaurus = Thesaurus.load()
     text = "“Quoted” — " + Spinner(thesaurus, rate=0.4, seed=11).spin(" ".join(fixture_articles(2))).text
     result = detector.score(text)
-    assert result["spans"]
-    for span in result["spans"]:
-        assert text[span["begin"]:span["end"]] == span["text"]
+    assert result.spans
+    for span in result.spans:
+        assert text[span.begin:span.end] == span.text
 
 
 def test_long_documents_are_scored_in_full(detector):
     text = " ".join(fixture_articles(60, seed=3))
     spun_tail = text + " " + SPUN
     result = detector.score(spun_tail)
-    assert result["num_words"] > 10_000
-    assert any(span["begin"] > len(text) for span in result["spans"])
+    assert result.num_words > 10_000
+    assert any(span.begin > len(text) for span in result.spans)
 
 
 @pytest.mark.parametrize("text, code", [
@@ -78,8 +77,7 @@ def test_bad_input_gets_a_clear_error(detector, text, code):
 
 
 def test_huge_input_is_refused(tiny_model):
-    small = Detector.load(tiny_model, Settings(model_path=str(tiny_model), tortured_phrases="",
-                                               max_document_chars=1000))
+    small = Detector.load(tiny_model, Settings(model_path=str(tiny_model), max_document_chars=1000))
     with pytest.raises(DocumentError) as error:
         small.score("word " * 1000)
     assert error.value.code == "too_long"
@@ -87,9 +85,9 @@ def test_huge_input_is_refused(tiny_model):
 
 def test_non_english_is_not_scored(detector):
     result = detector.score(FRENCH)
-    assert not result["supported"] and result["language"] == "fr"
-    assert result["category_scores"]["spun_text"] is None and not result["flagged"]
-    assert "English" in result["reason"]
+    assert not result.supported and result.language == "fr"
+    assert result.category_scores["spun_text"] is None and not result.flagged
+    assert "English" in result.reason
 
 
 def test_artifact_version_is_checked(tiny_model, tmp_path):
@@ -100,31 +98,34 @@ def test_artifact_version_is_checked(tiny_model, tmp_path):
     manifest["format_version"] = 999
     (copy / MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(ArtifactError, match="format 999"):
-        Detector.load(copy, Settings(tortured_phrases=""))
+        Detector.load(copy, Settings())
 
 
-def test_arrays_are_written_one_file_per_group(tiny_model):
+def test_arrays_are_written_one_file_per_group_with_the_tortured_phrases(tiny_model):
     manifest = json.loads((tiny_model / MANIFEST).read_text())
-    assert sorted(manifest["files"]) == ["candidates.npz", "context_model.npz", "models.joblib", "statistics.npz"]
+    assert sorted(manifest["files"]) == ["candidates.npz", "context_model.npz", "models.npz", "statistics.npz",
+                                         "tortured_phrases.csv"]
+    assert manifest["libraries"]["numpy"] and manifest["code_version"]
 
 
 def test_tampered_artifact_is_refused(tiny_model, tmp_path):
     copy = tmp_path / "model"
     shutil.copytree(tiny_model, copy)
-    with open(copy / "models.joblib", "ab") as handle:
+    with open(copy / "models.npz", "ab") as handle:
         handle.write(b"tampered")
     with pytest.raises(ArtifactError, match="checksum"):
-        Detector.load(copy, Settings(tortured_phrases=""))
+        Detector.load(copy, Settings())
     with pytest.raises(ArtifactError, match="no model"):
-        Detector.load(tmp_path / "missing", Settings(tortured_phrases=""))
+        Detector.load(tmp_path / "missing", Settings())
 
 
-def test_model_card_and_plots_are_written(tiny_model):
-    card = (tiny_model / "MODEL_CARD.md").read_text()
-    assert "pytest fixture" in card and "Threshold" in card
+def test_training_writes_a_loadable_model_with_card_and_plots(trained_model):
+    card = (trained_model / "MODEL_CARD.md").read_text()
+    assert "python -m tests.fixture_model" in card and "Threshold" in card
     assert f"torch {version('torch')}" in card  # a retrain under another PyTorch gives other arrays
     for plot in ("roc.png", "score_histogram.png"):
-        assert (tiny_model / plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (trained_model / plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert Detector.load(trained_model).score(SPUN).spans[0].text == "officers"
 
 
 def test_model_card_says_when_the_test_policy_was_trained_on(tiny_model):
@@ -136,35 +137,29 @@ def test_model_card_says_when_the_test_policy_was_trained_on(tiny_model):
     assert "`frequency` policy never used" not in card
 
 
-def test_tortured_phrases_are_matched(tiny_model, tmp_path):
-    phrases = tmp_path / "tortured.csv"
-    phrases.write_text('tortured_phrase,expected_phrase,num_papers\n"""counterfeit consciousness""",'
-                       'artificial intelligence,10\n"""bosom"" AND ""breast""",breast,3\n')
-    detector = Detector.load(tiny_model, Settings(tortured_phrases=str(phrases)))
+def test_the_models_own_tortured_phrases_are_used_by_default(detector):
     text = "The company said counterfeit consciousness would change the market."
-    spans = [s for s in detector.score(text)["spans"] if s["kind"] == "tortured_phrase"]
-    assert [(s["text"], s["likely_original"]) for s in spans] == [("counterfeit consciousness", "artificial intelligence")]
-    assert text[spans[0]["begin"]:spans[0]["end"]] == "counterfeit consciousness"
+    spans = [s for s in detector.score(text).spans if s.kind == "tortured_phrase"]
+    assert [(s.text, s.likely_original) for s in spans] == [("counterfeit consciousness", "artificial intelligence")]
 
 
-def test_compiled_forest_matches_scikit_learn(tiny_model):
-    import numpy as np
-
-    from detector.artifact import read_artifact
-    from detector.forest import CompiledForest
-
-    _, _, models = read_artifact(tiny_model)
-    classifier = models["document"]
-    rows = np.random.RandomState(0).rand(200, classifier.n_features_in_) * 3
-    assert np.allclose(CompiledForest(classifier).predict_proba(rows), classifier.predict_proba(rows), atol=1e-12)
+def test_another_tortured_phrase_list_can_be_configured(tiny_model, tmp_path):
+    phrases = tmp_path / "tortured.csv"
+    phrases.write_text('tortured_phrase,expected_phrase,num_papers\n"""colossal information""",'
+                       'big data,10\n"""bosom"" AND ""breast""",breast,3\n')
+    detector = Detector.load(tiny_model, Settings(tortured_phrases=str(phrases)))
+    text = "The company said colossal information would change the market."
+    spans = [s for s in detector.score(text).spans if s.kind == "tortured_phrase"]
+    assert [(s.text, s.likely_original) for s in spans] == [("colossal information", "big data")]
+    assert text[spans[0].begin:spans[0].end] == "colossal information"
 
 
 def test_contraction_flips_are_pointed_at(tiny_model, detector):
     text = ("Officials said they do not expect talks soon. Analysts do not agree. "
             "Unions don't accept the plan, and ministers do not comment.")
-    assert detector.score(text)["signals"]["style_flips"] == 1
-    assert all(s["kind"] != "style_flip" for s in detector.score(text)["spans"])  # below the default span score
-    curious = Detector.load(tiny_model, Settings(tortured_phrases="", span_min_score=0.2))
-    flips = [s for s in curious.score(text)["spans"] if s["kind"] == "style_flip"]
-    assert [(s["text"], s["likely_original"]) for s in flips] == [("don't", "do not")]
-    assert text[flips[0]["begin"]:flips[0]["end"]] == "don't"
+    assert detector.score(text).signals["style_flips"] == 1
+    assert all(s.kind != "style_flip" for s in detector.score(text).spans)  # below the default span score
+    curious = Detector.load(tiny_model, Settings(span_min_score=0.2))
+    flips = [s for s in curious.score(text).spans if s.kind == "style_flip"]
+    assert [(s.text, s.likely_original) for s in flips] == [("don't", "do not")]
+    assert text[flips[0].begin:flips[0].end] == "don't"

@@ -1,9 +1,9 @@
 import numpy as np
 
-from benchmarks.accuracy import source_of
-from detector.corpora import Article
-from detector.evaluation import BENCHMARK_POLICIES, BENCHMARK_RATES, SpinBenchmark, spin_benchmark, spin_metrics
-from detector.thesaurus import Thesaurus
+from detector.evaluation.metrics import spin_metrics
+from detector.evaluation.spin import BENCHMARK_POLICIES, BENCHMARK_RATES, SpinBenchmark, source_of, spin_benchmark
+from detector.training.corpora import Article
+from detector.training.thesaurus import Thesaurus
 from tests.fixture_corpus import fixture_articles
 
 

@@ -1,19 +1,25 @@
 import numpy as np
 
-from detector.context_training import train_context_model
-from detector.evidence import (PAIR_FEATURES, SubstitutionRecognizer, TorturedPhraseRecognizer, _per_row, _top_per_row,
-                               occurrences)
+from detector.evidence import (
+    PAIR_FEATURES,
+    SubstitutionRecognizer,
+    TorturedPhraseRecognizer,
+    _per_row,
+    _top_per_row,
+    occurrences,
+)
 from detector.features import swap_evidence
-from detector.lm import NgramStats
 from detector.text import token_forms, tokenize
-from detector.thesaurus import CandidateTable, Thesaurus
+from detector.training.context_model import train_context_model
+from detector.training.statistics import build_statistics
+from detector.training.thesaurus import Thesaurus, build_candidate_table
 from tests.test_context_model import CORPUS, SMALL, id_stream
 
 
 def recognizer(shortlist: int = 12) -> SubstitutionRecognizer:
-    stats = NgramStats.build(CORPUS, min_word_count=1, min_ngram_count=1)
+    stats = build_statistics(CORPUS, min_word_count=1, min_ngram_count=1)
     thesaurus = Thesaurus({"rates": ["places"], "prices": ["places", "plates"]}, {})
-    candidates = CandidateTable.build(thesaurus, stats.vocabulary, stats.unigram)
+    candidates = build_candidate_table(thesaurus, stats.vocabulary, stats.unigram)
     context_model = train_context_model(id_stream(stats, CORPUS), stats, SMALL, progress=False)
     return SubstitutionRecognizer(stats, candidates, context_model, shortlist=shortlist)
 
@@ -40,7 +46,7 @@ def test_unseen_context_is_no_evidence_between_equally_common_words():
 def test_candidates_carry_the_size_of_the_list_a_spinner_chose_from():
     thesaurus = Thesaurus({"official": ["officer", "functionary", "executive"]}, {})
     vocabulary = ["<unk>", "official", "officer", "2", "two"]
-    table = CandidateTable.build(thesaurus, vocabulary, np.ones(len(vocabulary)))
+    table = build_candidate_table(thesaurus, vocabulary, np.ones(len(vocabulary)))
     rows, entries = table.expand(np.array([2, 3]))
     assert [vocabulary[c] for c in table.candidates[entries]] == ["official", "two"]
     assert np.allclose(table.log_choice[entries], [-np.log(3), 0.0])  # a digit has one spelled-out original

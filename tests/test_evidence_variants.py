@@ -2,13 +2,24 @@ import random
 
 import numpy as np
 
-from benchmarks.evidence_variants import (CONTEXT_PROBABILITY_FEATURES, FUNCTION_WORD_FEATURES, INTERACTING_FEATURES,
-                                          TOPIC_FEATURES, VARIANTS, ContextProbabilityFeatures, ExtendedRecognizer,
-                                          FunctionWordFeatures, TopicFeatures, TopicVectors, paired_comparison)
-from detector.context_training import BOUNDARY
+from benchmarks.evidence_variants import (
+    CONTEXT_PROBABILITY_FEATURES,
+    FUNCTION_WORD_FEATURES,
+    INTERACTING_FEATURES,
+    TOPIC_FEATURES,
+    VARIANTS,
+    ContextProbabilityFeatures,
+    ExtendedRecognizer,
+    FunctionWordFeatures,
+    TopicFeatures,
+    TopicVectors,
+    paired_comparison,
+)
 from detector.evidence import PAIR_FEATURES
 from detector.lm import NgramStats
 from detector.text import lm_forms, token_forms, tokenize
+from detector.training.context_model import BOUNDARY
+from detector.training.statistics import build_statistics
 
 MUSIC = "the orchestra played jazz and the saxophone solo thrilled the concert audience with its band".split()
 HARBOUR = "the ships unloaded cargo at the docks and the harbour crane lifted containers onto the pier".split()
@@ -20,7 +31,7 @@ def topic_corpus(documents: int = 40, words: int = 60) -> list[str]:
 
 
 def topic_vectors(texts: list[str]) -> tuple[TopicVectors, NgramStats]:
-    stats = NgramStats.build(texts, min_word_count=1)
+    stats = build_statistics(texts, min_word_count=1)
     ids = np.concatenate([np.r_[BOUNDARY, stats.ids(lm_forms(text))] for text in texts])
     return TopicVectors.build(ids, stats, dimensions=2, segment=30, min_count=1), stats
 

@@ -1,6 +1,7 @@
 import numpy as np
 
 from detector.lm import CountTable, NgramStats, bigram_keys, trigram_keys
+from detector.training.statistics import build_statistics
 
 
 def counts(stats, *words):
@@ -11,7 +12,7 @@ def counts(stats, *words):
 
 
 def test_counts_are_exact_and_documents_do_not_join():
-    stats = NgramStats.build(["the cat sat on the mat", "the cat sat on the hat", "mat the"],
+    stats = build_statistics(["the cat sat on the mat", "the cat sat on the hat", "mat the"],
                              min_word_count=1, min_ngram_count=1, chunk_tokens=5)
     assert counts(stats, "the", "cat") == 2
     assert counts(stats, "cat", "sat", "on") == 2
@@ -21,7 +22,7 @@ def test_counts_are_exact_and_documents_do_not_join():
 
 
 def test_pruning_and_round_trip_through_arrays():
-    stats = NgramStats.build(["a b c a b c a b d"], min_word_count=1, min_ngram_count=2)
+    stats = build_statistics(["a b c a b c a b d"], min_word_count=1, min_ngram_count=2)
     assert counts(stats, "a", "b") == 3 and counts(stats, "b", "d") == 0
     again = NgramStats.from_arrays({k: np.array(v) for k, v in stats.to_arrays().items()})
     assert again.vocabulary == stats.vocabulary
@@ -29,13 +30,13 @@ def test_pruning_and_round_trip_through_arrays():
 
 
 def test_unknown_words_have_no_counts():
-    stats = NgramStats.build(["a b c"], min_word_count=1, min_ngram_count=1)
+    stats = build_statistics(["a b c"], min_word_count=1, min_ngram_count=1)
     assert stats.ids(["zzz"])[0] == 0
     assert counts(stats, "zzz", "a") == 0
 
 
 def test_extra_words_and_prior_cover_words_the_corpus_lacks():
-    stats = NgramStats.build(["the cat sat"], min_word_count=1, min_ngram_count=1, extra_words={"feline"})
+    stats = build_statistics(["the cat sat"], min_word_count=1, min_ngram_count=1, extra_words={"feline"})
     assert "feline" in stats.index and stats.unigram[stats.index["feline"]] == 0
     assert stats.probability(stats.ids(["feline"]))[0] == 0
     with_prior = stats.with_prior(lambda word: {"feline": 1e-5, "cat": 1e-4}.get(word, 0.0))

@@ -5,11 +5,12 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from detector.cli import main
-from detector.lexical import WordCachedCounter, lexical_model, skeleton_ngrams
-from detector.mt_training import HELD_OUT_SYSTEMS, TRANSLATION_SPLITS, translation_splits
+from detector.lexical import WordCachedCounter, skeleton_ngrams
 from detector.style import STYLE_FEATURE_NAMES, style_features
 from detector.text import lm_form, tokenize
-from detector.translations import read_translations
+from detector.training.lexical import lexical_model
+from detector.training.machine_paraphrase import HELD_OUT_SYSTEMS, TRANSLATION_SPLITS, translation_splits
+from detector.training.translations import read_translations
 from tests.fixture_corpus import SENTENCES, fixture_translations, machine_wording
 
 
@@ -72,7 +73,7 @@ def test_machine_wording_scores_higher_on_unseen_sources_and_systems(detector):
     human = [" ".join(r["refs"]["A"]) for r in records]
     for system in ("SystemOne", "Facebook-AI"):  # a trained system and a held-out one
         machine = [" ".join(r["hyps"][system]) for r in records]
-        scores = [detector.score(t)["category_scores"]["machine_paraphrase"] for t in human + machine]
+        scores = [detector.score(t).category_scores["machine_paraphrase"] for t in human + machine]
         assert roc_auc_score([0] * len(human) + [1] * len(machine), scores) > 0.9
 
 
@@ -80,15 +81,15 @@ def test_flagged_machine_text_explains_itself_with_exact_spans(detector):
     records = fixture_translations(10, seed=778)
     texts = [" ".join(r["hyps"]["SystemOne"]) for r in records]
     results = [detector.score(t) for t in texts]
-    flagged = [(t, r) for t, r in zip(texts, results) if r["categories"]["machine_paraphrase"]]
+    flagged = [(t, r) for t, r in zip(texts, results) if r.categories["machine_paraphrase"]]
     assert flagged, "the tiny model flags none of its own machine wording"
     for text, result in flagged:
-        spans = [s for s in result["spans"] if s["kind"] == "machine_translation"]
-        assert spans and all(text[s["begin"]:s["end"]] == s["text"] for s in spans)
-        assert max(s["score"] for s in spans) <= result["category_scores"]["machine_paraphrase"] + 1e-3  # rounding
+        spans = [s for s in result.spans if s.kind == "machine_translation"]
+        assert spans and all(text[s.begin:s.end] == s.text for s in spans)
+        assert max(s.score for s in spans) <= result.category_scores["machine_paraphrase"] + 1e-3  # rounding
     human = detector.score(" ".join(records[0]["refs"]["A"]))
-    if not human["categories"]["machine_paraphrase"]:
-        assert not [s for s in human["spans"] if s["kind"] == "machine_translation"]
+    if not human.categories["machine_paraphrase"]:
+        assert not [s for s in human.spans if s.kind == "machine_translation"]
 
 
 def test_evaluate_reports_both_attributes(tmp_path, tiny_model, capsys):
@@ -99,7 +100,7 @@ def test_evaluate_reports_both_attributes(tmp_path, tiny_model, capsys):
                                                                                   "machine_paraphrase": 1}}
              for i, r in enumerate(records)]
     path = write_jsonl(tmp_path / "labelled.jsonl", rows)
-    assert main(["evaluate", str(path), "--json", "--model", str(tiny_model), "--tortured-phrases", ""]) == 0
+    assert main(["evaluate", str(path), "--json", "--model", str(tiny_model)]) == 0
     tables = json.loads(capsys.readouterr().out)
     assert set(tables) == {"spun_text", "machine_paraphrase"}
     assert tables["machine_paraphrase"]["all"]["documents"] == 24
@@ -111,14 +112,13 @@ def test_the_attribute_can_be_switched_off(tiny_model, detector):
     from detector.scoring import Detector
     from detector.settings import Settings
 
-    settings = Settings.from_env({"SPUN_DETECTOR_MACHINE_PARAPHRASE": "false"}, model_path=str(tiny_model),
-                                 tortured_phrases="")
+    settings = Settings.from_env({"SPUN_DETECTOR_MACHINE_PARAPHRASE": "false"}, model_path=str(tiny_model))
     spun_only = Detector.load(settings=settings)
     text = " ".join(fixture_translations(1, seed=780)[0]["hyps"]["SystemOne"])
     result, full = spun_only.score(text), detector.score(text)
-    assert set(result["category_scores"]) == set(result["categories"]) == set(result["thresholds"]) == {"spun_text"}
-    assert result["category_scores"]["spun_text"] == full["category_scores"]["spun_text"]
-    assert not [s for s in result["spans"] if s["kind"] == "machine_translation"]
+    assert set(result.category_scores) == set(result.categories) == set(result.thresholds) == {"spun_text"}
+    assert result.category_scores["spun_text"] == full.category_scores["spun_text"]
+    assert not [s for s in result.spans if s.kind == "machine_translation"]
 
 
 def test_boolean_settings_parse_words_and_refuse_nonsense():

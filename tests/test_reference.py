@@ -8,16 +8,15 @@ import sys
 import pytest
 
 from detector.cli import main
-from detector.reference import open_index
-from detector.reference import migrate
+from detector.reference import migrate, open_index
 from detector.reference.align import align
 from detector.reference.diff import opcodes
 from detector.reference.index import ReferenceIndex, entry
 from detector.reference.redis_storage import RedisStorage
 from detector.reference.storage import IndexFormatError, open_storage
 from detector.text import tokenize
-from detector.spinner import Spinner
-from detector.thesaurus import Thesaurus
+from detector.training.spinner import Spinner
+from detector.training.thesaurus import Thesaurus
 from tests.fixture_corpus import fixture_articles
 
 SOURCE = ("American and European officials may be staying away from the meeting, the news agency said on "
@@ -38,7 +37,7 @@ def test_alignment_of_a_hand_written_pair():
                      ("news", "information"), ("agency", "company"), ("two", "2")]
     for s in result.substitutions:
         assert SOURCE[s.source_begin:s.source_end] == s.original and QUERY[s.begin:s.end] == s.replacement
-    assert [QUERY[i["begin"]:i["end"]] for i in result.insertions] == ["This sentence was added."]
+    assert [QUERY[i.begin:i.end] for i in result.insertions] == ["This sentence was added."]
     assert result.deletions == []
     assert 0.7 < result.coverage < 1 and 0 < result.substitution_rate < 0.3
 
@@ -73,7 +72,7 @@ def test_finds_the_source_of_spun_copies(tmp_path):
             matches = index.query(spun.text)
             assert matches and matches[0].source_id == source_id
             truth = {(c.original_begin, c.begin) for c in spun.changes if c.kind == "synonym"}
-            found = {(s["source_begin"], s["begin"]) for s in matches[0].substitutions}
+            found = {(s.source_begin, s.begin) for s in matches[0].substitutions}
             assert len(truth & found) >= 0.9 * len(truth)
     assert index.query("A completely unrelated note about gardening, tomatoes and the spring weather.") == []
 
@@ -182,7 +181,7 @@ def test_index_command_line_and_score_with_matches(tmp_path, tiny_model, capsys)
     query.write_text(Spinner(Thesaurus.load(), rate=0.2, seed=2).spin(articles(6)[2][1]).text)
     assert main(["index", "query", str(query), "--index", index]) == 0
     assert json.loads(capsys.readouterr().out)["matches"][0]["source_id"] == "src-0-2"
-    assert main(["score", str(query), "--index", index, "--model", str(tiny_model), "--tortured-phrases", "",
+    assert main(["score", str(query), "--index", index, "--model", str(tiny_model),
                  "--quiet"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["matches"][0]["source_id"] == "src-0-2" and result["matches"][0]["substitutions"]
@@ -194,7 +193,7 @@ def test_reference_endpoints(tmp_path, tiny_model):
     from detector.settings import Settings
     from service.app import create_app
 
-    client = create_app(Settings(model_path=str(tiny_model), tortured_phrases="",
+    client = create_app(Settings(model_path=str(tiny_model),
                                  index=str(tmp_path / "http.db"))).test_client()
     body = {"documents": [{"id": i, "text": t} for i, t in articles(4)] + [{"id": "bad", "text": ""}]}
     response = client.post("/v1/references", json=body)
@@ -207,7 +206,7 @@ def test_reference_endpoints(tmp_path, tiny_model):
     assert result["matches"][0]["source_id"] == "src-0-1"
     assert client.delete("/v1/references/src-0-1").status_code == 200
     assert client.delete("/v1/references/src-0-1").status_code == 404
-    none = create_app(Settings(model_path=str(tiny_model), tortured_phrases="")).test_client()
+    none = create_app(Settings(model_path=str(tiny_model))).test_client()
     assert none.get("/v1/references/stats").get_json()["error"]["code"] == "index_not_configured"
 
 

@@ -12,7 +12,7 @@ from tests.test_detector import SPUN
 
 
 def make_client(tiny_model, **settings):
-    app = create_app(Settings(model_path=str(tiny_model), tortured_phrases="", **settings))
+    app = create_app(Settings(model_path=str(tiny_model), **settings))
     return app.test_client()
 
 

@@ -1,9 +1,9 @@
 import pytest
 from wordfreq import zipf_frequency
 
-from detector.spinner import MIN_INFLECTED_ZIPF, Spinner
 from detector.text import STOPWORDS, tokenize
-from detector.thesaurus import Thesaurus
+from detector.training.spinner import MIN_INFLECTED_ZIPF, Spinner
+from detector.training.thesaurus import Thesaurus
 from tests.fixture_corpus import fixture_articles
 
 

@@ -1,6 +1,6 @@
 from benchmarks.swap_coverage import STAGES, swap_stages
-from detector.spinner import Change, Spinner, SpunText
-from detector.thesaurus import Thesaurus
+from detector.training.spinner import Change, Spinner, SpunText
+from detector.training.thesaurus import Thesaurus
 from tests.fixture_corpus import fixture_articles
 
 

@@ -6,7 +6,7 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from detector.features import FEATURE_NAMES
 from detector.thresholds import MIN_BAND_DOCUMENTS, LengthThresholds
-from detector.training import out_of_fold_scores
+from detector.training.recipe import out_of_fold_scores
 from tests.fixture_corpus import fixture_articles
 
 
@@ -37,9 +37,9 @@ def test_results_carry_the_threshold_of_their_length(detector):
     short, long_ = fixture_articles(1, seed=3)[0], " ".join(fixture_articles(6, seed=4))
     for text in (short, long_):
         result = detector.score(text)
-        assert result["threshold"] == detector.spun_thresholds(result["num_words"])
+        assert result.thresholds["spun_text"] == detector.spun_thresholds(result.num_words)
     scores, thresholds = detector.spun_scores([short, long_])
-    assert thresholds.tolist() == [detector.spun_thresholds(detector.score(t)["num_words"]) for t in (short, long_)]
+    assert thresholds.tolist() == [detector.spun_thresholds(detector.score(t).num_words) for t in (short, long_)]
 
 
 def test_out_of_fold_scores_never_come_from_a_model_that_saw_the_document_or_its_twin():

@@ -1,6 +1,6 @@
 import numpy as np
 
-from detector.token_model import fit_token_model, frequency_balanced_weights
+from detector.training.token_model import fit_token_model, frequency_balanced_weights
 
 
 def spinner_prefers_rare_words(seed: int = 0):

@@ -2,21 +2,13 @@
 which passages were inserted or deleted."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
 from detector.reference.diff import opcodes
+from detector.result import Deletion, Insertion, Match, Substitution
 from detector.text import Token, tokenize
 
 MAX_PHRASE_TOKENS = 3  # a longer replaced run is an edited passage, not a substitution
-
-
-@dataclass
-class Substitution:
-    original: str
-    replacement: str
-    source_begin: int
-    source_end: int
-    begin: int
-    end: int
 
 
 @dataclass
@@ -25,14 +17,13 @@ class Alignment:
     coverage: float
     substitution_rate: float
     substitutions: list[Substitution] = field(default_factory=list)
-    insertions: list[dict] = field(default_factory=list)
-    deletions: list[dict] = field(default_factory=list)
+    insertions: list[Insertion] = field(default_factory=list)
+    deletions: list[Deletion] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return {"copy_score": round(self.copy_score, 4), "coverage": round(self.coverage, 4),
-                "substitution_rate": round(self.substitution_rate, 4),
-                "substitutions": [asdict(s) for s in self.substitutions],
-                "insertions": self.insertions, "deletions": self.deletions}
+    def match(self, source_id: str) -> Match:
+        """This alignment as a match of the source ``source_id``."""
+        return Match(source_id, round(self.copy_score, 4), round(self.coverage, 4), round(self.substitution_rate, 4),
+                     self.substitutions, self.insertions, self.deletions)
 
 
 def align(query: str, source: str, query_tokens: list[Token] | None = None) -> Alignment:
@@ -58,9 +49,9 @@ def align(query: str, source: str, query_tokens: list[Token] | None = None) -> A
                                                          source_begin, source_end, begin, end))
         else:
             if q2 > q1:
-                result.insertions.append({"begin": query_tokens[q1].begin, "end": query_tokens[q2 - 1].end})
+                result.insertions.append(Insertion(query_tokens[q1].begin, query_tokens[q2 - 1].end))
             if s2 > s1:
-                result.deletions.append({"source_begin": source_tokens[s1].begin, "source_end": source_tokens[s2 - 1].end})
+                result.deletions.append(Deletion(source_tokens[s1].begin, source_tokens[s2 - 1].end))
     aligned = equal + substituted
     result.coverage = aligned / max(1, len(query_tokens))
     result.copy_score = 2 * aligned / max(1, len(query_tokens) + len(source_tokens))

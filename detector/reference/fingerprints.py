@@ -9,8 +9,8 @@ import numpy as np
 from datasketch import MinHash
 from datasketch.hashfunc import sha1_hash32
 
+from detector.candidates import NUMERAL_WORDS
 from detector.text import STOPWORDS, Token, is_capitalized_name
-from detector.thesaurus import NUMERAL_WORDS
 
 SHINGLE_SIZE = 5
 NUM_PERM = 128

@@ -2,36 +2,19 @@
 verified by fingerprint containment and explained by a word alignment."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from detector.inputs import DocumentError, check_text
 from detector.reference.align import Alignment, align
 from detector.reference.fingerprints import band_keys, containment, minhash, pack, shingle_hashes, unpack
 from detector.reference.storage import Entry, ReferenceStorage, open_storage
-from detector.scoring import DocumentError, check_text
+from detector.result import Match
 from detector.text import Token, tokenize
 
 MIN_CONTAINMENT = 0.5
 MIN_SHINGLES = 5  # fewer immutable 5-grams (a text of a dozen words) make no reliable fingerprint
 MIN_COVERAGE = 0.3
 MAX_REFERENCE_CHARS = 2_000_000
-
-
-@dataclass
-class Match:
-    source_id: str
-    copy_score: float
-    coverage: float
-    substitution_rate: float
-    substitutions: list[dict]
-    insertions: list[dict]
-    deletions: list[dict]
-
-    def to_dict(self) -> dict:
-        return {"source_id": self.source_id, "copy_score": self.copy_score, "coverage": self.coverage,
-                "substitution_rate": self.substitution_rate, "substitutions": self.substitutions,
-                "insertions": self.insertions, "deletions": self.deletions}
 
 
 def fingerprint_keys(hashes: np.ndarray) -> list[bytes]:
@@ -103,7 +86,7 @@ class ReferenceIndex:
             if source not in alignments:
                 alignments[source] = align(text, source, tokens)
             if alignments[source].coverage >= MIN_COVERAGE:
-                matches.append(Match(source_id, **alignments[source].to_dict()))
+                matches.append(alignments[source].match(source_id))
         return matches
 
     def close(self) -> None:

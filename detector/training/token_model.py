@@ -1,4 +1,4 @@
-"""Training of the token-level swap model from spinner ground truth.
+"""Fitting the token-level swap model from spinner ground truth.
 
 Every (word, candidate original) pair of a spun document is an example: positive when the word
 was really swapped and the candidate is the true original, negative when the word is untouched.
@@ -19,9 +19,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from detector.evidence import SubstitutionRecognizer
-from detector.spinner import SpunText
 from detector.text import lm_form, token_forms, tokenize
-
+from detector.training.spinner import SpunText
 
 FREQUENCY_BINS = 20  # bands of word frequency, equally filled by the words of untouched text
 MAX_POSITIVE_WEIGHT = 2.0  # at most this weight for a positive example in a band the spinner seldom writes
@@ -82,16 +81,3 @@ def fit_token_model(features: np.ndarray, labels: np.ndarray, sample_weight: np.
     """Logistic regression on standardised pair features: swap log-odds per (word, candidate)."""
     model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000, random_state=seed))
     return model.fit(features, labels, logisticregression__sample_weight=sample_weight)
-
-
-class CompiledLinear:
-    """A fitted scaler + linear-model pipeline folded into one weight vector: the same decision
-    values without scikit-learn's per-call input checks, which weighed on every document scored."""
-
-    def __init__(self, pipeline: Pipeline):
-        scaler, linear = pipeline[0], pipeline[-1]
-        self.weights = linear.coef_[0] / scaler.scale_
-        self.bias = float(linear.intercept_[0] - np.dot(self.weights, scaler.mean_))
-
-    def decision_function(self, features: np.ndarray) -> np.ndarray:
-        return features @ self.weights + self.bias

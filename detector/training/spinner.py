@@ -11,9 +11,10 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
+from detector.candidates import NUMERAL_WORDS
 from detector.morphology import base_forms, inflect, match_case
 from detector.text import STOPWORDS, Token, is_capitalized_name, tokenize
-from detector.thesaurus import NUMERAL_WORDS, Thesaurus
+from detector.training.thesaurus import Thesaurus
 
 POLICIES = ("uniform", "frequency", "first")
 MIN_ZIPF = 2.5  # a spinner's thesaurus offers words people actually use

@@ -11,11 +11,9 @@ import platform
 import random
 import sys
 import time
-from functools import partial
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -26,28 +24,55 @@ from tqdm import tqdm
 from wordfreq import word_frequency
 
 from detector import __version__
-from detector.artifact import write_artifact
+from detector.artifact import library_versions, write_artifact
+from detector.candidates import CandidateTable
 from detector.context_model import ContextModel
-from detector.context_training import BOUNDARY, ContextTrainingConfig, train_context_model
-from detector.corpora import (CORPUS_SPLITS, NEWS_SPLITS, Article, read_articles, read_jsonl, read_paraphrase_paragraphs,
-                              split_of)
-from detector.evaluation import machine_paraphrase_benchmark, metrics_by_subset, spin_benchmark
+from detector.evaluation.machine_paraphrase import machine_paraphrase_benchmark
+from detector.evaluation.metrics import metrics_by_subset
+from detector.evaluation.spin import spin_benchmark
+from detector.evidence import PAIR_FEATURES, TorturedPhraseRecognizer
 from detector.features import FEATURE_NAMES, AnalysisEngine
 from detector.lm import NgramStats
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
-from detector.model_card import write_model_card
 from detector.morphology import base_forms
-from detector.mt_training import train_machine_paraphrase, translation_splits
-from detector.scoring import Detector, build_engine, document_probability, with_tortured_phrases
+from detector.scoring import (
+    DOCUMENT_PREFIX,
+    TOKEN_PREFIX,
+    TORTURED_PHRASES_FILE,
+    Detector,
+    build_engine,
+    document_probability,
+    with_tortured_phrases,
+)
 from detector.settings import Settings
-from detector.spinner import Spinner
 from detector.text import lm_forms
-from detector.thesaurus import CandidateTable, Thesaurus
 from detector.thresholds import LengthThresholds
-from detector.token_model import (FREQUENCY_BINS, MAX_POSITIVE_WEIGHT, example_weights, fit_token_model,
-                                  pair_examples, stacked_examples)
-from detector.translations import read_translation_references
+from detector.training.compile import compile_forest, compile_linear
+from detector.training.context_model import BOUNDARY, ContextTrainingConfig, train_context_model
+from detector.training.corpora import (
+    CORPUS_SPLITS,
+    NEWS_SPLITS,
+    Article,
+    read_articles,
+    read_jsonl,
+    read_paraphrase_paragraphs,
+    split_of,
+)
+from detector.training.machine_paraphrase import train_machine_paraphrase, translation_splits
+from detector.training.model_card import write_model_card
+from detector.training.spinner import Spinner
+from detector.training.statistics import build_statistics
+from detector.training.thesaurus import Thesaurus, build_candidate_table
+from detector.training.token_model import (
+    FREQUENCY_BINS,
+    MAX_POSITIVE_WEIGHT,
+    example_weights,
+    fit_token_model,
+    pair_examples,
+    stacked_examples,
+)
+from detector.training.translations import read_translation_references
 
 MIN_CANDIDATE_COUNT = 20
 MIN_PRIOR_FREQUENCY = 1e-8  # wordfreq frequency (zipf 1) for a thesaurus word to get a vocabulary id
@@ -79,6 +104,7 @@ class TrainingConfig:
     context: ContextTrainingConfig = field(default_factory=ContextTrainingConfig)
     policies: tuple[str, ...] = ("uniform", "first")  # "frequency" stays unseen, for evaluation
     cache_dir: str | None = None
+    tortured_phrases: str | None = None  # CSV of known spinner phrases; shipped inside the artifact
     max_articles: int | None = None
     min_word_count: int = 3
     version: str = "1.12.0"
@@ -121,13 +147,13 @@ def statistics(config: TrainingConfig, pools: Pools, extra_words: set[str]) -> N
     texts = tqdm(statistics_texts(config, pools), desc="statistics", unit=" docs", mininterval=5)
     path = _cache_path(config, "statistics", len(extra_words), ".npz")
     if path is None:
-        return NgramStats.build(texts, min_word_count=config.min_word_count, extra_words=extra_words)
+        return build_statistics(texts, min_word_count=config.min_word_count, extra_words=extra_words)
     if path.exists():
         for _ in texts:  # still fills the pools
             pass
         with np.load(path) as data:
             return NgramStats.from_arrays({key: data[key] for key in data.files})
-    stats = NgramStats.build(texts, min_word_count=config.min_word_count, extra_words=extra_words)
+    stats = build_statistics(texts, min_word_count=config.min_word_count, extra_words=extra_words)
     np.savez(path, **stats.to_arrays())
     return stats
 
@@ -181,7 +207,7 @@ def build_candidates(stats: NgramStats, thesaurus: Thesaurus, max_candidates: in
         return {base for word in words for base, _ in base_forms(word)}
     common = bases(w for w, n in zip(stats.vocabulary, stats.unigram) if n >= MIN_CANDIDATE_COUNT)
     known = bases(stats.vocabulary)
-    return CandidateTable.build(thesaurus.restricted(common, known), stats.vocabulary, stats.unigram, max_candidates)
+    return build_candidate_table(thesaurus.restricted(common, known), stats.vocabulary, stats.unigram, max_candidates)
 
 
 def classifier_pools(config: TrainingConfig) -> Pools:
@@ -292,6 +318,7 @@ def train(config: TrainingConfig) -> Path:
         raise ValueError("training needs WMT21-style translation files for the machine_paraphrase attribute")
     started = time.time()
     settings = Settings.from_env()
+    tortured = TorturedPhraseRecognizer.from_csv(config.tortured_phrases) if config.tortured_phrases else None
     thesaurus = Thesaurus.load()
     pools = Pools()
     stats = statistics(config, pools, thesaurus_words(thesaurus)).with_prior(partial(word_frequency, lang="en"))
@@ -300,8 +327,9 @@ def train(config: TrainingConfig) -> Path:
                     "context_model": context_model(config, stats).to_arrays()}
     arrays = {name: values for group in array_groups.values() for name, values in group.items()}
     token_articles, classifier_articles = split_pools(pools, config)
-    token_model = train_token_model(build_engine(arrays, None, settings), token_articles, config, thesaurus)
-    engine = build_engine(arrays, token_model, settings)
+    token_model = compile_linear(train_token_model(build_engine(arrays, None, tortured, settings.span_min_score),
+                                                   token_articles, config, thesaurus), PAIR_FEATURES)
+    engine = build_engine(arrays, token_model, tortured, settings.span_min_score)
 
     training = classifier_documents(classifier_articles, config, thesaurus)
     train_features, train_words = featurize(engine, training.texts, "classifier features")
@@ -333,7 +361,8 @@ def train(config: TrainingConfig) -> Path:
         "training": {
             "command": config.command, "seed": config.seed, "news": config.news, "corpora": config.corpora,
             "paraphrases": config.paraphrases, "translations": config.translations,
-            "spin_rates": [config.min_rate, config.max_rate], "spinner_policies": list(config.policies),
+            "spin_rates": [config.min_rate, config.max_rate],
+            "tortured_phrases": config.tortured_phrases, "spinner_policies": list(config.policies),
             "context_model": asdict(config.context), "max_candidates": config.max_candidates,
             "token_model": {"frequency_bins": FREQUENCY_BINS, "max_positive_weight": MAX_POSITIVE_WEIGHT},
             "documents": {"token_model": len(token_articles), "classifier": len(training.texts),
@@ -343,34 +372,24 @@ def train(config: TrainingConfig) -> Path:
                            **{name: len(t) for name, t in stats.tables.items()}},
             "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "python": platform.python_version(),
-            "libraries": library_versions(),
+            "libraries": library_versions(TRAINING_LIBRARIES),
         },
     }
     folder = Path(config.output)
-    models = {"token": token_model, "document": classifier,
-              MACHINE_CATEGORY: machine.fitted_models()}
-    write_artifact(folder, array_groups, models, manifest)
-    detector = Detector.load(folder, settings)
+    array_groups["models"] = {**token_model.to_arrays(TOKEN_PREFIX),
+                              **compile_forest(classifier, FEATURE_NAMES).to_arrays(DOCUMENT_PREFIX),
+                              **machine.to_arrays()}
+    files = {TORTURED_PHRASES_FILE: Path(config.tortured_phrases)} if config.tortured_phrases else {}
+    write_artifact(folder, array_groups, manifest, files)
+    detector = Detector.load(folder, Settings.from_env(tortured_phrases=""))
     test = spin_benchmark(detector, pools.test, thesaurus, seed=config.seed + 1000)
     manifest["metrics"]["test"] = test.metrics
     manifest["metrics"][f"{MACHINE_CATEGORY}_test"] = machine_paraphrase_benchmark(
         detector, translations_by_split.test, pools.test)
     manifest["training"]["seconds"] = round(time.time() - started, 1)
-    manifest = write_artifact(folder, array_groups, models, manifest)
+    manifest = write_artifact(folder, array_groups, manifest, files)
     write_model_card(folder, manifest, test.scores, test.labels, test.subsets)
     return folder
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of the libraries that shape the trained arrays: the bundled context model and one
-    retrained in another session from the same statistics were not byte-identical."""
-    versions = {}
-    for name in TRAINING_LIBRARIES:
-        try:
-            versions[name] = package_version(name)
-        except PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
 
 
 def default_config(data_dir: str, output: str, **overrides) -> TrainingConfig:
@@ -382,4 +401,9 @@ def default_config(data_dir: str, output: str, **overrides) -> TrainingConfig:
         paraphrases=str(data / "paraphrase" / "mrpc_train.tsv"),
         translations=sorted(glob.glob(str(data / "mt" / "wmt21_*.docs.jsonl"))),
         machine_translations=sorted(glob.glob(str(data / "mt" / "wmt21_*.jsonl"))),
+        tortured_phrases=_existing(data / "tortured" / "tortured_phrases_dev.csv"),
         output=output, command=" ".join(["spun-detector"] + sys.argv[1:]), **overrides)
+
+
+def _existing(path: Path) -> str | None:
+    return str(path) if path.is_file() else None

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from detector.corpora import Article, read_jsonl
+from detector.training.corpora import Article, read_jsonl
 
 PASSAGE_WORDS = 180
 HUMAN = "human"

@@ -14,14 +14,15 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 from tqdm import tqdm
 
-from detector.corpora import Article, split_of
-from detector.evaluation import binary_metrics
-from detector.lexical import lexical_model
+from detector.evaluation.metrics import binary_metrics
 from detector.lm import NgramStats
-from detector.machine_paraphrase import MachineParaphraseModel
+from detector.machine_paraphrase import FEATURE_NAMES, MachineParaphraseModel
 from detector.style import style_features
 from detector.text import token_forms, tokenize
-from detector.translations import Translation, read_translations
+from detector.training.compile import compile_forest, compile_lexical
+from detector.training.corpora import Article, split_of
+from detector.training.lexical import lexical_model
+from detector.training.translations import Translation, read_translations
 
 TRANSLATION_SPLITS = (("train", 70), ("validation", 10), ("test", 20))
 # MT systems never trained on, at least one in every language pair: the test's unseen systems.
@@ -120,7 +121,7 @@ def train_machine_paraphrase(stats: NgramStats, splits: TranslationSplits, nativ
                                                 l2_regularization=1.0, random_state=seed,
                                                 monotonic_cst=[1] + [0] * (features.shape[1] - 1))
     classifier.fit(features, labels, sample_weight=weights)
-    model = MachineParaphraseModel(lexical, classifier, threshold=0.5, stats=stats)
+    model = MachineParaphraseModel(compile_lexical(lexical), compile_forest(classifier, FEATURE_NAMES), 0.5, stats)
 
     native_texts = [a.text for a in native_validation[:MAX_NATIVE_DOCUMENTS]]
     native_scores = model.probability(attribute_features(lexical, native_texts, stats, "validation native"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.evaluation import BENCHMARK_POLICIES
+from detector.evaluation.spin import BENCHMARK_POLICIES
 
 ROC_PLOT = "roc.png"
 HISTOGRAM_PLOT = "score_histogram.png"

@@ -1,0 +1,27 @@
+"""What text can be scored or indexed. A document that cannot fails alone with a ``DocumentError``
+that names a stable, machine-readable code."""
+from __future__ import annotations
+
+MAX_CONTROL_SHARE = 0.01
+
+
+class DocumentError(ValueError):
+    """A single document cannot be scored; ``code`` is stable and machine-readable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def check_text(text, max_chars: int) -> str:
+    """Return ``text`` if it can be scored, otherwise raise a ``DocumentError`` saying why."""
+    if not isinstance(text, str):
+        raise DocumentError("not_a_string", f"text must be a string, not {type(text).__name__}")
+    if not text.strip():
+        raise DocumentError("empty_text", "text is empty or only whitespace")
+    if len(text) > max_chars:
+        raise DocumentError("too_long", f"text has {len(text):,} characters; the limit is {max_chars:,}")
+    control = sum(1 for ch in text if ch < " " and ch not in "\n\r\t")
+    if "\x00" in text or control > MAX_CONTROL_SHARE * len(text):
+        raise DocumentError("binary_content", "text contains control characters; it looks like binary data")
+    return text

@@ -1,0 +1,88 @@
+"""What scoring returns: one ``Result`` per document with its ``Span`` evidence and, with a
+reference index, its ``Match`` es. The library returns these objects; the command line and the
+service write ``to_dict()``, and the service's OpenAPI document is generated from these classes."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the text that gave the document away: ``text == document[begin:end]``."""
+
+    begin: int
+    end: int
+    text: str
+    likely_original: str  # the word that probably stood here ("" when the evidence names none)
+    score: float  # for swaps, the probability that the word was swapped
+    kind: str  # synonym, numeral, function_word, tortured_phrase, style_flip or machine_translation
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """A word (or a short phrase) of the source replaced in the query."""
+
+    original: str
+    replacement: str
+    source_begin: int
+    source_end: int
+    begin: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """Query text with no counterpart in the source."""
+
+    begin: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """Source text with no counterpart in the query."""
+
+    source_begin: int
+    source_end: int
+
+
+@dataclass(frozen=True)
+class Match:
+    """An indexed original that the document was rewritten from, aligned word by word."""
+
+    source_id: str
+    copy_score: float  # aligned words of both texts over all their words
+    coverage: float  # aligned share of the query's words
+    substitution_rate: float  # substituted share of the aligned words
+    substitutions: list[Substitution] = field(default_factory=list)
+    insertions: list[Insertion] = field(default_factory=list)
+    deletions: list[Deletion] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Result:
+    """The scores of one document. ``categories`` says which attributes reach their threshold;
+    ``flagged`` is true when any does. A document that is not English prose gets
+    ``supported: false``, a ``reason`` and no scores."""
+
+    id: str | None
+    flagged: bool
+    categories: dict[str, bool]
+    category_scores: dict[str, float | None]
+    thresholds: dict[str, float]
+    spans: list[Span]
+    signals: dict[str, float]
+    num_words: int
+    language: str
+    supported: bool
+    model_version: str
+    reason: str | None = None
+    matches: list[Match] | None = None  # only with a reference index
+
+    def to_dict(self) -> dict:
+        """The JSON form; ``reason`` and ``matches`` only when present."""
+        return {key: value for key, value in asdict(self).items()
+                if value is not None or key not in ("reason", "matches")}
