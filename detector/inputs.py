@@ -21,7 +21,18 @@ def check_text(text, max_chars: int) -> str:
         raise DocumentError("empty_text", "text is empty or only whitespace")
     if len(text) > max_chars:
         raise DocumentError("too_long", f"text has {len(text):,} characters; the limit is {max_chars:,}")
+    if not _encodable(text):
+        raise DocumentError("invalid_unicode", "text contains a lone surrogate (U+D800-U+DFFF); it is not valid "
+                                               "Unicode and cannot be encoded as UTF-8")
     control = sum(1 for ch in text if ch < " " and ch not in "\n\r\t")
     if "\x00" in text or control > MAX_CONTROL_SHARE * len(text):
         raise DocumentError("binary_content", "text contains control characters; it looks like binary data")
     return text
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -4,6 +4,9 @@ service write ``to_dict()``, and the service's OpenAPI document is generated fro
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+SpanKind = Literal["synonym", "numeral", "function_word", "tortured_phrase", "style_flip", "machine_translation"]
 
 
 @dataclass(frozen=True)
@@ -15,7 +18,7 @@ class Span:
     text: str
     likely_original: str  # the word that probably stood here ("" when the evidence names none)
     score: float  # for swaps, the probability that the word was swapped
-    kind: str  # synonym, numeral, function_word, tortured_phrase, style_flip or machine_translation
+    kind: SpanKind
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ import json
 
 from flask import Blueprint, current_app, jsonify, request
 
-from detector.inputs import DocumentError
+from detector.inputs import DocumentError as ScoringError
 from service.auth import require_api_key
-from service.schemas import RequestError, document_problem, parse_analyze
+from service.schemas import DocumentError, RequestError, document_problem, parse_batch
 
 api = Blueprint("api", __name__, url_prefix="/v1")
 
@@ -24,28 +24,26 @@ def json_body():
         raise RequestError(400, "malformed_json", "the body is not valid JSON") from None
 
 
-def _result(detector, document: dict, parsed) -> dict:
-    return detector.score(document.get("text"), document["id"], parsed.thresholds, parsed.return_spans).to_dict()
-
-
 @api.post("/analyze")
 def analyze():
-    parsed = parse_analyze(json_body(), current_app.extensions["settings"].max_documents)
+    models = current_app.extensions["request_models"]
+    batch = parse_batch(models.analyze_batch, json_body())
     detector = current_app.extensions["detector"]
     results, errors, seen = [], [], set()
-    for document in parsed.documents:
-        problem = document_problem(document, seen)
+    for document in batch.documents:
+        problem = document_problem(models, document, seen)
         if problem:
-            errors.append(dict(zip(("id", "code", "message"), problem)))
+            errors.append(problem.model_dump())
             continue
         seen.add(document["id"])
         try:
-            results.append(_result(detector, document, parsed))
-        except DocumentError as exc:
-            errors.append({"id": document["id"], "code": exc.code, "message": str(exc)})
+            results.append(detector.score(document["text"], document["id"], batch.thresholds,
+                                          batch.return_spans).to_dict())
+        except ScoringError as exc:
+            errors.append(DocumentError(id=document["id"], code=exc.code, message=str(exc)).model_dump())
     current_app.extensions["metrics"].observe_documents(len(results), sum(r["flagged"] for r in results), len(errors))
     return jsonify({"model": detector.manifest["name"], "model_version": detector.version,
-                    "client_token": parsed.client_token, "results": results, "errors": errors})
+                    "client_token": batch.client_token, "results": results, "errors": errors})
 
 
 @api.get("/models")

@@ -13,7 +13,7 @@ from service.metrics import Metrics
 from service.ops import ops
 from service.page import page
 from service.references import references
-from service.schemas import RequestError
+from service.schemas import RequestError, request_models
 
 
 def create_app(settings: Settings | None = None, detector: Detector | None = None) -> Flask:
@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, detector: Detector | None = Non
     app.extensions["detector"] = detector or Detector.load(settings=settings)
     app.extensions["api_keys"] = [key.encode() for key in settings.keys()]
     app.extensions["metrics"] = Metrics()
+    app.extensions["request_models"] = request_models(settings)
     for blueprint in (api, references, ops, page):
         app.register_blueprint(blueprint)
     _register_errors(app)

@@ -28,4 +28,4 @@ def metrics():
 
 @ops.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(current_app.extensions["settings"]))

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, jsonify
 
 from service.api import json_body
 from service.auth import require_api_key
-from service.schemas import RequestError
+from service.schemas import RequestError, parse_batch
 
 references = Blueprint("references", __name__, url_prefix="/v1/references")
 references.before_request(require_api_key)
@@ -20,13 +20,8 @@ def _index():
 
 @references.post("")
 def add_references():
-    body = json_body()
-    documents = body.get("documents") if isinstance(body, dict) else None
-    if not isinstance(documents, list) or not documents:
-        raise RequestError(422, "invalid_request", "'documents' must be a non-empty list of {id, text}")
-    if len(documents) > current_app.extensions["settings"].max_documents:
-        raise RequestError(422, "too_many_documents", "too many documents in one request")
-    pairs = [(d.get("id"), d.get("text")) if isinstance(d, dict) else (None, None) for d in documents]
+    batch = parse_batch(current_app.extensions["request_models"].references_batch, json_body())
+    pairs = [(d.get("id"), d.get("text")) if isinstance(d, dict) else (None, None) for d in batch.documents]
     errors = _index().add_many(pairs)
     return jsonify({"added": len(pairs) - len(errors), "errors": errors})
 

@@ -1,10 +1,24 @@
-"""Validation of ``POST /v1/analyze`` bodies: whole-request problems raise ``RequestError``;
-problems of one document become entries of ``errors`` and the rest of the batch goes on."""
+"""The request and response models of the API, with the configured limits. One set of definitions
+serves both: requests are validated against them, and the OpenAPI document (``service.openapi``)
+is generated from them, so the document states the limits that validation applies.
+
+Whole-request problems raise ``RequestError``. A batch entry is validated on its own: its problems
+become entries of ``errors`` and the rest of the batch goes on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError
+
+from detector.result import Result
 from detector.scoring import CATEGORIES
+from detector.settings import Settings
+
+MAX_ID_CHARS = 256
+MAX_CLIENT_TOKEN_CHARS = 200
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
+Probability = Annotated[StrictFloat | StrictInt, Field(ge=0, le=1)]
 
 
 class RequestError(Exception):
@@ -14,55 +28,152 @@ class RequestError(Exception):
         self.code = code
 
 
-@dataclass
-class AnalyzeRequest:
-    documents: list[dict]
-    return_spans: bool
-    thresholds: dict[str, float]
+class DocumentError(BaseModel):
+    """A document of the request that could not be scored (or stored), and why."""
+
+    id: str | None
+    code: str
+    message: str
+
+
+class ModelInfo(BaseModel):
+    name: str
+    version: str
+    categories: list[Category]
+    thresholds: dict[str, Any] = Field(description="spun_text: by document length, [{min_words, threshold}] (a band "
+                                                   "runs to the next min_words); machine_paraphrase: one value")
+    metrics: dict[str, Any]
+    trained_at: str
+
+
+class ModelsResponse(BaseModel):
+    models: list[ModelInfo]
+
+
+class AnalyzeResponse(BaseModel):
+    model: str
+    model_version: str
     client_token: str | None
+    results: list[Result]
+    errors: list[DocumentError]
 
 
-def _fail(message: str) -> RequestError:
-    return RequestError(422, "invalid_request", message)
+class ReferencesResponse(BaseModel):
+    added: int
+    errors: list[DocumentError]
 
 
-def parse_analyze(body, max_documents: int) -> AnalyzeRequest:
+class IndexStats(BaseModel):
+    backend: str
+    documents: int
+    bytes: int
+
+
+class Status(BaseModel):
+    status: str
+    model_version: str | None = None
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class Error(BaseModel):
+    error: ErrorBody
+
+
+@dataclass(frozen=True)
+class RequestModels:
+    """The request models under one set of limits."""
+
+    document: type[BaseModel]
+    analyze: type[BaseModel]
+    references: type[BaseModel]
+    analyze_batch: type[BaseModel]  # the same requests before their documents are validated one by one
+    references_batch: type[BaseModel]
+
+
+def request_models(settings: Settings) -> RequestModels:
+    """The request models with the limits of ``settings``."""
+    Text = Annotated[str, Field(max_length=settings.max_document_chars)]
+    DocumentId = Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS)]
+
+    class Document(BaseModel):
+        model_config = ConfigDict(title="Document")
+        id: DocumentId
+        text: Text
+        language: Literal["en", "auto"] | None = Field("en", description="only English is supported")
+
+    def documents(item):
+        return Annotated[list[item], Field(min_length=1, max_length=settings.max_documents)]
+
+    class Options(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        return_spans: StrictBool = True
+        thresholds: dict[Category, Probability] = Field(default_factory=dict,
+                                                        description="overrides the model's, for every length")
+        client_token: Annotated[str, Field(max_length=MAX_CLIENT_TOKEN_CHARS)] | None = None
+
+    class AnalyzeRequest(Options):
+        documents: documents(Document)
+
+    class Batch(Options):
+        documents: documents(Any)
+
+    class ReferencesRequest(BaseModel):
+        documents: documents(Document)
+
+    class ReferencesBatch(BaseModel):
+        documents: documents(Any)
+
+    return RequestModels(Document, AnalyzeRequest, ReferencesRequest, Batch, ReferencesBatch)
+
+
+def parse_batch(model: type[BaseModel], body) -> BaseModel:
+    """The request's options and its raw documents (``model`` is one of the ``*_batch`` models),
+    or a ``RequestError`` for the whole request."""
     if not isinstance(body, dict):
-        raise _fail("the body must be a JSON object")
-    unknown = set(body) - {"documents", "return_spans", "thresholds", "client_token"}
-    if unknown:
-        raise _fail(f"unknown fields: {', '.join(sorted(unknown))}")
-    documents = body.get("documents")
-    if not isinstance(documents, list) or not documents:
-        raise _fail("'documents' must be a non-empty list")
-    if len(documents) > max_documents:
-        raise RequestError(422, "too_many_documents",
-                           f"{len(documents)} documents; at most {max_documents} per request")
-    return_spans = body.get("return_spans", True)
-    if not isinstance(return_spans, bool):
-        raise _fail("'return_spans' must be true or false")
-    thresholds = body.get("thresholds", {})
-    if not isinstance(thresholds, dict) or set(thresholds) - set(CATEGORIES):
-        raise _fail(f"'thresholds' may only set {', '.join(repr(c) for c in CATEGORIES)}")
-    for category, threshold in thresholds.items():
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-            raise _fail(f"'thresholds.{category}' must be a number between 0 and 1")
-    client_token = body.get("client_token")
-    if client_token is not None and (not isinstance(client_token, str) or len(client_token) > 200):
-        raise _fail("'client_token' must be a string of at most 200 characters")
-    return AnalyzeRequest(documents, return_spans, thresholds, client_token)
+        raise RequestError(422, "invalid_request", "the body must be a JSON object")
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        if first["loc"] == ("documents",) and first["type"] == "too_long":
+            raise RequestError(422, "too_many_documents", f"{len(body['documents'])} documents; at most "
+                                                          f"{first['ctx']['max_length']} per request") from None
+        raise RequestError(422, "invalid_request", _message(first)) from None
 
 
-def document_problem(document, seen_ids: set) -> tuple[str | None, str, str] | None:
-    """(id, code, message) when a batch entry cannot be scored for a reason of its own shape."""
+DOCUMENT_ERROR_CODES = {  # (field, pydantic error type) -> our code; None matches any type
+    ("id", None): "invalid_id",
+    ("text", "missing"): "missing_text",
+    ("text", "string_too_long"): "too_long",
+    ("text", "string_unicode"): "invalid_unicode",
+    ("text", None): "not_a_string",
+    ("language", None): "unsupported_language",
+}
+
+
+def document_problem(models: RequestModels, document, seen_ids: set) -> DocumentError | None:
+    """Why one batch entry cannot be scored, or None."""
     if not isinstance(document, dict):
-        return None, "invalid_document", "each document must be an object with 'id' and 'text'"
-    document_id = document.get("id")
-    if not isinstance(document_id, str) or not document_id or len(document_id) > 256:
-        return None, "invalid_id", "'id' must be a non-empty string of at most 256 characters"
+        return DocumentError(id=None, code="invalid_document", message="each document must be an object with 'id' "
+                                                                          "and 'text'")
+    document_id = document.get("id") if isinstance(document.get("id"), str) else None
+    try:
+        models.document.model_validate(document)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0])
+        code = DOCUMENT_ERROR_CODES.get((field, first["type"])) or DOCUMENT_ERROR_CODES.get((field, None), "invalid")
+        return DocumentError(id=None if field == "id" else document_id, code=code, message=_message(first))
     if document_id in seen_ids:
-        return document_id, "duplicate_id", f"id {document_id!r} appears more than once in this request"
-    language = document.get("language", "en")
-    if language not in ("en", None, "auto"):
-        return document_id, "unsupported_language", f"language {language!r} is not supported; only 'en'"
+        return DocumentError(id=document_id, code="duplicate_id",
+                             message=f"id {document_id!r} appears more than once in this request")
     return None
+
+
+def _message(error: dict) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    return f"'{where}': {error['msg']}" if where else error["msg"]

@@ -77,6 +77,7 @@ def test_glob_inputs(tmp_path, model_args):
     assert len(read(output)) == 10
 
 
+@pytest.mark.integration
 def test_dask_engine_matches_local(tmp_path, model_args):
     pytest.importorskip("dask.distributed")
     shards = [tmp_path / f"shard-{n}.jsonl" for n in range(3)]

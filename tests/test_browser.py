@@ -12,8 +12,9 @@ from tests.test_detector import SPUN
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
-                                reason="Debian packages chromium and chromium-driver are not installed")
+pytestmark = [pytest.mark.integration,
+              pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
+                                 reason="Debian packages chromium and chromium-driver are not installed")]
 
 
 @pytest.fixture(scope="module")

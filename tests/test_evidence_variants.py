@@ -2,7 +2,7 @@ import random
 
 import numpy as np
 
-from benchmarks.evidence_variants import (
+from detector.evaluation.variants import (
     CONTEXT_PROBABILITY_FEATURES,
     FUNCTION_WORD_FEATURES,
     INTERACTING_FEATURES,

@@ -155,6 +155,7 @@ def redis_index(redis_prefix):
     return ReferenceIndex(RedisStorage(REDIS_URL, prefix=redis_prefix[1]))
 
 
+@pytest.mark.integration
 def test_redis_backend(redis_index):
     originals = articles(10, seed=3)
     assert redis_index.add_many(originals) == []
@@ -210,6 +211,7 @@ def test_reference_endpoints(tmp_path, tiny_model):
     assert none.get("/v1/references/stats").get_json()["error"]["code"] == "index_not_configured"
 
 
+@pytest.mark.integration
 def test_texts_too_short_to_fingerprint_are_stored_but_not_bucketed(tmp_path, redis_index):
     for index in (open_index(str(tmp_path / "short.db")), redis_index):
         assert index.add_many([("short-1", "The cat sat."), ("short-2", "The cat sat.")]) == []
@@ -264,6 +266,7 @@ def test_an_index_of_a_newer_format_is_refused_even_by_the_migration(tmp_path):
             opening()
 
 
+@pytest.mark.integration
 def test_an_old_redis_index_is_refused_until_migrated(redis_prefix):
     client, prefix = redis_prefix
     originals = articles(5, seed=8)

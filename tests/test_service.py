@@ -122,6 +122,16 @@ def test_openapi_document_covers_every_route(client):
     assert routes == set(document["paths"])
 
 
+def test_openapi_document_states_the_configured_limits(client):
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    documents = schemas["AnalyzeRequest"]["properties"]["documents"]
+    assert documents["maxItems"] == 50 and documents["minItems"] == 1
+    assert schemas["Document"]["properties"]["text"]["maxLength"] == 20_000
+    assert schemas["Document"]["properties"]["id"]["maxLength"] == 256
+    over = analyze(client, {"documents": [{"id": "x", "text": "a " * 10_001}]}).get_json()
+    assert over["errors"][0]["code"] == "too_long"  # the limit the document states is the one applied
+
+
 def test_api_keys(tiny_model, tmp_path):
     key_file = tmp_path / "keys"
     key_file.write_text("second-key\n")
@@ -143,6 +153,7 @@ def test_text_is_not_logged(tiny_model, caplog):
     assert "confidential" not in caplog.text
 
 
+@pytest.mark.integration
 def test_gunicorn_serves_the_app(tiny_model):
     import os
     import socket

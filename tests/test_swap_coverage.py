@@ -1,4 +1,4 @@
-from benchmarks.swap_coverage import STAGES, swap_stages
+from detector.evaluation.swap_coverage import STAGES, swap_stages
 from detector.training.spinner import Change, Spinner, SpunText
 from detector.training.thesaurus import Thesaurus
 from tests.fixture_corpus import fixture_articles
