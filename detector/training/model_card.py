@@ -116,6 +116,7 @@ swapped words (`spun_text`), and scores machine-translated or round-trip-transla
 - Other corpora: {', '.join(training['corpora']) or '-'}
 - Hard negatives: {training['paraphrases'] or '-'} (human paraphrases joined into paragraphs)
 - Modern clean validation text: {', '.join(training['translations']) or '-'} (human reference translations)
+- Tortured phrases (known spinner phrases, shipped in the artifact): {training.get('tortured_phrases') or '-'}
 - Spinner: policies {', '.join(f'`{p}`' for p in training['spinner_policies'])}, rates {training['spin_rates'][0]:.0%}-{training['spin_rates'][1]:.0%} of content words (log-uniform).
 {_token_model_line(training)}- Documents: {json.dumps(training['documents'])}
 - Thresholds by document length (words: threshold): {', '.join(f"{band['min_words']}+: {band['threshold']:.4f}" for band in manifest['thresholds_by_length'])};
