@@ -1,11 +1,10 @@
 """Batch scoring: every input line yields exactly one output line (a result or an error record),
 in input order, with bounded memory; ``jobs`` processes each load the model once; ``resume``
-skips inputs already in the output; the Dask engine scores input shards as partitions."""
+skips inputs already in the output. ``detector.distributed`` scores on a Dask cluster."""
 from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -13,13 +12,12 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from detector.documents import Document, read_path
+from detector.documents import Document
 from detector.inputs import DocumentError
 from detector.scoring import Detector
 from detector.settings import Settings
 
 BATCH_SIZE = 256
-SUMMARY_FILE = "_SUMMARY.json"
 
 
 @dataclass
@@ -114,40 +112,3 @@ def score_stream(documents: Iterable[Document], settings: Settings, jobs: int = 
     with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (settings,)) as pool:
         for batch in batches(documents, BATCH_SIZE * jobs):
             yield from pool.imap(_score_in_worker, [(settings, d) for d in batch], chunksize=8)
-
-
-def score_shard(shard: tuple[int, str], settings: Settings, output_dir: str) -> dict:
-    """Score one input shard into ``part-NNNNN.jsonl`` (written whole, then renamed into place)."""
-    index, path = shard
-    detector = cached_detector(settings)
-    summary = Summary()
-    target = Path(output_dir) / f"part-{index:05d}.jsonl"
-    partial = target.with_suffix(".jsonl.partial")
-    with open(partial, "w", encoding="utf-8") as handle:
-        for document in read_path(path):
-            record = score_document(detector, document)
-            summary.add(record)
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    os.replace(partial, target)
-    return asdict(summary)
-
-
-def run_dask(shards: list[str], settings: Settings, output_dir: str, scheduler: str | None = None,
-             workers: int = 2) -> Summary:
-    """Score input shards as Dask partitions on a cluster (or a LocalCluster) into ``output_dir``."""
-    import dask.bag
-    from dask.distributed import Client, LocalCluster
-
-    Path(output_dir).mkdir(parents=True, exist_ok=True)
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None)
-    with Client(scheduler or cluster) as client:
-        bag = dask.bag.from_sequence(list(enumerate(shards)), npartitions=max(1, len(shards)))
-        parts = bag.map(score_shard, settings, output_dir).compute(scheduler=client.get)
-    if cluster is not None:
-        cluster.close()
-    summary = Summary()
-    for part in parts:
-        summary.merge(Summary(**part))
-    (Path(output_dir) / SUMMARY_FILE).write_text(json.dumps(asdict(summary), indent=2) + "\n")
-    return summary

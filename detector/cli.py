@@ -52,7 +52,8 @@ def command_score(args) -> int:
     from tqdm import tqdm
 
     from detector.artifact import ArtifactError
-    from detector.batch import Summary, cached_detector, completed_keys, run_dask, score_stream
+    from detector.batch import Summary, cached_detector, completed_keys, score_stream
+    from detector.distributed import run_dask
     from detector.documents import expand_paths, read_documents
     from detector.reference.storage import IndexFormatError
 

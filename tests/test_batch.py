@@ -2,7 +2,6 @@ import json
 
 import pytest
 
-from detector.batch import SUMMARY_FILE
 from detector.cli import main
 from tests.conftest import FRENCH
 from tests.fixture_corpus import fixture_articles
@@ -75,21 +74,3 @@ def test_glob_inputs(tmp_path, model_args):
     output = tmp_path / "out.jsonl"
     assert main(["score", str(tmp_path / "shard-*.jsonl"), "-o", str(output), *model_args]) == 0
     assert len(read(output)) == 10
-
-
-@pytest.mark.integration
-def test_dask_engine_matches_local(tmp_path, model_args):
-    pytest.importorskip("dask.distributed")
-    shards = [tmp_path / f"shard-{n}.jsonl" for n in range(3)]
-    for n, shard in enumerate(shards):
-        write_shard(shard, n * 100, 8)
-    local = tmp_path / "local.jsonl"
-    assert main(["score", *map(str, shards), "-o", str(local), *model_args]) == 0
-    folder = tmp_path / "dask-out"
-    assert main(["score", *map(str, shards), "-o", str(folder), "--engine", "dask", "--workers", "2",
-                 *model_args]) == 0
-    parts = sorted(folder.glob("part-*.jsonl"))
-    assert len(parts) == 3
-    assert [r for part in parts for r in read(part)] == read(local)
-    summary = json.loads((folder / SUMMARY_FILE).read_text())
-    assert summary["errors"] == 3 * 4 and summary["scored"] == 3 * 9
