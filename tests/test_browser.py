@@ -1,4 +1,5 @@
 """The moderator page in a real headless Chromium against the service on a loopback port."""
+import json
 import shutil
 import socket
 import threading
@@ -69,3 +70,76 @@ def test_paste_analyze_and_see_highlights(server, browser, tmp_path):
     summary = browser.find_element(By.ID, "summary").text
     assert "spun_text score" in summary and "machine_paraphrase score" in summary
     browser.save_screenshot(str(tmp_path / "page.png"))
+
+
+def paste(browser, text):
+    """Put text in the textarea as a paste would; ChromeDriver cannot type characters outside the
+    Basic Multilingual Plane such as emoji."""
+    from selenium.webdriver.common.by import By
+
+    textarea = browser.find_element(By.ID, "text")
+    browser.execute_script("arguments[0].value = arguments[1];"
+                           "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", textarea, text)
+    return textarea
+
+
+def without_tips(browser, selector):
+    """The text of each element matching selector, without the tooltips inside. Passed back as JSON
+    because WebDriver cannot pass a string with half of a UTF-16 surrogate pair."""
+    return json.loads(browser.execute_script(
+        "return JSON.stringify([...document.querySelectorAll(arguments[0])].map((node) => {"
+        "  const copy = node.cloneNode(true);"
+        "  copy.querySelectorAll('.tip').forEach((tip) => tip.remove());"
+        "  return copy.textContent; }));", selector))
+
+
+def marked(browser):
+    """Each highlight's text, and the word the API named for it (the start of its aria-label)."""
+    from selenium.webdriver.common.by import By
+
+    words = [m.get_attribute("aria-label").split(": ")[0]
+             for m in browser.find_elements(By.CSS_SELECTOR, "#highlighted mark")]
+    return list(zip(without_tips(browser, "#highlighted mark"), words))
+
+
+def shown_text(browser):
+    """The article text as the highlighted view shows it."""
+    return without_tips(browser, "#highlighted")[0]
+
+
+def test_highlights_land_on_the_words_after_emoji(server, browser):
+    """The API counts span offsets in code points, JavaScript strings in UTF-16 units: every emoji
+    before a span would shift its highlight by one character (issue 30, item 10)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    text = "😀🎉 " * 5 + SPUN + " 🇪🇺👍🏽 " + SPUN + " 😀"
+    browser.get(server + "/")
+    paste(browser, text)
+    browser.find_element(By.ID, "analyze").click()
+    WebDriverWait(browser, 20).until(ready.visibility_of_element_located((By.CSS_SELECTOR, "#highlighted mark")))
+    marks = marked(browser)
+    assert [shown for shown, _ in marks].count("officers") == 2
+    assert all(shown == word for shown, word in marks), marks
+    assert shown_text(browser) == text
+
+
+@pytest.mark.parametrize("text, spans, expected", [
+    ("a😀b officers", [(1, 2), (4, 12)], ["😀", "officers"]),                  # emoji as and before a span
+    ("x 👩‍👩‍👧 officers 🎉 may", [(8, 16), (19, 22)], ["officers", "may"]),      # ZWJ sequence, emoji between
+    ("cafe\u0301 😀 nai\u0308ve", [(0, 5), (8, 14)], ["cafe\u0301", "nai\u0308ve"]),  # combining accents
+    ("😀🎉👍🏽🇪🇺", [(1, 2), (2, 4), (4, 6)], ["🎉", "👍🏽", "🇪🇺"]),  # astral only, adjacent spans
+    ("officers😀", [(0, 8), (8, 9)], ["officers", "😀"]),                      # span at the very end
+])
+def test_highlight_counts_offsets_in_code_points(server, browser, text, spans, expected):
+    """Spans placed by hand, in the code points the API counts, show exactly their characters."""
+    assert [text[begin:end] for begin, end in spans] == expected  # offsets are Python indexes
+    browser.get(server + "/")
+    browser.execute_script("highlight(arguments[0], arguments[1]);", text, [
+        {"begin": begin, "end": end, "text": text[begin:end], "kind": "synonym", "score": 0.5,
+         "likely_original": "x"} for begin, end in spans])
+    browser.execute_script("document.getElementById('result').hidden = false;")
+    assert marked(browser) == [(word, word) for word in expected]
+    assert shown_text(browser) == text
+

@@ -16,23 +16,42 @@ function explain(span) {
   return `${why} (${span.kind}, ${span.score.toFixed(2)})`;
 }
 
+// The API counts offsets in Unicode code points (Python string indexes); JavaScript strings count
+// UTF-16 units, where a character outside the Basic Multilingual Plane (most emoji) takes two.
+// The returned function converts offsets given in increasing order, walking the text once in all.
+function utf16Offsets(text) {
+  let points = 0;
+  let units = 0;
+  return (offset) => {
+    for (; points < offset && units < text.length; points++) {
+      units += text.codePointAt(units) > 0xffff ? 2 : 1;
+    }
+    return units;
+  };
+}
+
 function highlight(text, spans) {
   const container = document.getElementById("highlighted");
   container.replaceChildren();
   const ordered = spans.filter((s) => s.kind !== undefined).sort((a, b) => a.begin - b.begin);
-  let cursor = 0;
+  const unitsAt = utf16Offsets(text);
+  let cursor = 0;  // end of the last highlight, in code points
+  let done = 0;    // the same place in UTF-16 units
   for (const span of ordered) {
     if (span.begin < cursor) continue;
-    container.append(text.slice(cursor, span.begin));
+    const begin = unitsAt(span.begin);
+    const end = unitsAt(span.end);
+    container.append(text.slice(done, begin));
     const tip = explain(span);
     const mark = element("mark", {tabIndex: 0, className: span.score >= 0.9 ? "strong" : "",
-                                  title: tip}, [text.slice(span.begin, span.end)]);
+                                  title: tip}, [text.slice(begin, end)]);
     mark.setAttribute("aria-label", `${span.text}: ${tip}`);
     mark.append(element("span", {className: "tip", textContent: tip}));
     container.append(mark);
     cursor = span.end;
+    done = end;
   }
-  container.append(text.slice(cursor));
+  container.append(text.slice(done));
 }
 
 function show(text, result) {
