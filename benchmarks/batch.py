@@ -1,5 +1,7 @@
-"""Batch-scoring benchmark: documents/s on 20,000 articles for 1 and 2 local processes and for a
-Dask LocalCluster with 1 and 2 workers; scaling efficiency and peak memory per worker.
+"""Batch-scoring benchmark: documents/s on 20,000 articles in 8 shards for 1 and 2 local processes
+and for a Dask LocalCluster with 1 and 2 workers, then the same articles in ONE file on the Dask
+LocalCluster (cut into blocks of lines, so both workers share it); scaling efficiency, speed-up
+from 1 to 2 Dask workers on the one file, Dask parts written, peak memory per worker.
 
     python benchmarks/batch.py --data ../shared/data [--documents 20000]
 
@@ -19,17 +21,21 @@ from detector.training.corpora import read_articles
 SHARDS = 8
 
 
-def write_shards(data: Path, documents: int, folder: Path) -> list[str]:
-    """``documents`` news articles (repeated if needed) in JSONL shards."""
+def write_inputs(data: Path, documents: int, folder: Path) -> tuple[list[str], str]:
+    """``documents`` news articles (repeated if needed) in JSONL shards, and all of them in one file."""
     articles = [a for name in ("bbc.jsonl", "reuters_train.jsonl") for a in read_articles(data / "news" / name)]
     paths = [folder / f"shard-{n}.jsonl" for n in range(SHARDS)]
+    one_file = folder / "all.jsonl"
     handles = [open(p, "w") for p in paths]
-    for i in range(documents):
-        article = articles[i % len(articles)]
-        handles[i % SHARDS].write(json.dumps({"id": f"{article.id}#{i}", "text": article.text}) + "\n")
+    with open(one_file, "w") as whole:
+        for i in range(documents):
+            article = articles[i % len(articles)]
+            line = json.dumps({"id": f"{article.id}#{i}", "text": article.text}) + "\n"
+            handles[i % SHARDS].write(line)
+            whole.write(line)
     for handle in handles:
         handle.close()
-    return [str(p) for p in paths]
+    return [str(p) for p in paths], str(one_file)
 
 
 MEASURE = """
@@ -55,7 +61,7 @@ def main() -> None:
     args = parser.parse_args()
     scratch = tempfile.TemporaryDirectory(prefix="spun-detector-benchmark-")  # removed at exit, even on errors
     folder = Path(scratch.name)
-    shards = write_shards(Path(args.data), args.documents, folder)
+    shards, one_file = write_inputs(Path(args.data), args.documents, folder)
     words = sum(len(json.loads(line)["text"].split()) for path in shards for line in open(path))
     report = {"documents": args.documents, "words": words, "runs": {}}
     configurations = {
@@ -63,18 +69,29 @@ def main() -> None:
         "local, 2 processes": [*shards, "-o", str(folder / "local2.jsonl"), "--jobs", "2"],
         "dask LocalCluster, 1 worker": [*shards, "-o", str(folder / "dask1"), "--engine", "dask", "--workers", "1"],
         "dask LocalCluster, 2 workers": [*shards, "-o", str(folder / "dask2"), "--engine", "dask", "--workers", "2"],
+        "dask LocalCluster, 1 worker, one file": [one_file, "-o", str(folder / "dask1-one"), "--engine", "dask",
+                                                  "--workers", "1"],
+        "dask LocalCluster, 2 workers, one file": [one_file, "-o", str(folder / "dask2-one"), "--engine", "dask",
+                                                   "--workers", "2"],
     }
     for name, arguments in configurations.items():
         seconds, peak = run(arguments)
-        report["runs"][name] = {"seconds": round(seconds, 1), "documents_per_second": round(args.documents / seconds, 1),
-                                "peak_rss_mb_largest_process": round(peak)}
-        print(name, report["runs"][name], flush=True)
+        result = {"seconds": round(seconds, 1), "documents_per_second": round(args.documents / seconds, 1),
+                  "peak_rss_mb_largest_process": round(peak)}
+        output = Path(arguments[arguments.index("-o") + 1])
+        if output.is_dir():  # a Dask run: how many blocks (parts) the workers shared
+            result["parts"] = len(list(output.glob("part-*.jsonl")))
+        report["runs"][name] = result
+        print(name, result, flush=True)
     runs = report["runs"]
     report["scaling_efficiency_local"] = round(
         runs["local, 2 processes"]["documents_per_second"] / (2 * runs["local, 1 process"]["documents_per_second"]), 3)
     report["scaling_efficiency_dask"] = round(
         runs["dask LocalCluster, 2 workers"]["documents_per_second"]
         / (2 * runs["dask LocalCluster, 1 worker"]["documents_per_second"]), 3)
+    report["speedup_dask_one_file_1_to_2_workers"] = round(
+        runs["dask LocalCluster, 2 workers, one file"]["documents_per_second"]
+        / runs["dask LocalCluster, 1 worker, one file"]["documents_per_second"], 3)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
