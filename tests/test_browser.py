@@ -143,3 +143,29 @@ def test_highlight_counts_offsets_in_code_points(server, browser, text, spans, e
     assert marked(browser) == [(word, word) for word in expected]
     assert shown_text(browser) == text
 
+
+
+def test_tooltips_stay_inside_a_narrow_window(server, browser):
+    """Tooltips wrap and move left rather than run past the window's right edge."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(420, 900)
+    try:
+        browser.get(server + "/")
+        browser.execute_script("document.getElementById('result').hidden = false;"
+                               "highlight(arguments[0], arguments[1]);", SPUN, [
+            {"begin": SPUN.index(word), "end": SPUN.index(word) + len(word), "text": word, "kind": "synonym",
+             "score": 0.95, "likely_original": "a rather long original wording " * 3} for word in ("in", "Geneva")])
+        inside = ("const tip = arguments[0].querySelector('.tip').getBoundingClientRect();"
+                  "return [tip.width > 0, tip.left >= 0, tip.right <= document.documentElement.clientWidth,"
+                  "        document.documentElement.scrollWidth <= document.documentElement.clientWidth];")
+        for mark in browser.find_elements(By.CSS_SELECTOR, "#highlighted mark"):
+            browser.execute_script("arguments[0].focus();", mark)
+            assert browser.execute_script(inside, mark) == [True] * 4, mark.text
+            browser.execute_script("arguments[0].blur();", mark)
+            ActionChains(browser).move_to_element(browser.find_element(By.TAG_NAME, "h1")).perform()
+            ActionChains(browser).move_to_element(mark).perform()  # away first: the last tip may cover it
+            assert browser.execute_script(inside, mark) == [True] * 4, mark.text
+    finally:
+        browser.set_window_size(1280, 900)

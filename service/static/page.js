@@ -30,6 +30,14 @@ function utf16Offsets(text) {
   };
 }
 
+// A tooltip starts under its word; move it left where it would run past the window's right edge.
+function keepTipInView(event) {
+  const tip = event.currentTarget.querySelector(".tip");
+  tip.style.left = "";
+  const past = tip.getBoundingClientRect().right - (document.documentElement.clientWidth - 8);
+  if (past > 0) tip.style.left = `${-past}px`;
+}
+
 function highlight(text, spans) {
   const container = document.getElementById("highlighted");
   container.replaceChildren();
@@ -47,6 +55,8 @@ function highlight(text, spans) {
                                   title: tip}, [text.slice(begin, end)]);
     mark.setAttribute("aria-label", `${span.text}: ${tip}`);
     mark.append(element("span", {className: "tip", textContent: tip}));
+    mark.addEventListener("mouseenter", keepTipInView);
+    mark.addEventListener("focus", keepTipInView);
     container.append(mark);
     cursor = span.end;
     done = end;
