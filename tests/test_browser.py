@@ -144,7 +144,6 @@ def test_highlight_counts_offsets_in_code_points(server, browser, text, spans, e
     assert shown_text(browser) == text
 
 
-
 def test_tooltips_stay_inside_a_narrow_window(server, browser):
     """Tooltips wrap and move left rather than run past the window's right edge."""
     from selenium.webdriver.common.action_chains import ActionChains
