@@ -49,29 +49,69 @@ def error_record(document: Document, code: str, message: str) -> dict:
 
 
 def score_document(detector: Detector, document: Document) -> dict:
-    """A result, or an error record naming what is wrong with this one input."""
+    """A result, or an error record naming what is wrong with this one input; either says where
+    the input came from (``source`` and ``line``)."""
     if document.error:
         return error_record(document, *document.error)
     try:
-        return detector.score(document.text, document.id).to_dict()
+        result = detector.score(document.text, document.id).to_dict()
     except DocumentError as exc:
         return error_record(document, exc.code, str(exc))
+    return {**result, "source": document.source, "line": document.line}
 
 
-def record_key(record: dict) -> str:
-    return record["id"] if record.get("id") is not None else f"{record.get('source')}:{record.get('line')}"
+class ResumeError(ValueError):
+    """The output file cannot be resumed onto."""
 
 
-def completed_keys(output: Path) -> set[str]:
-    """Keys of the records already written; a torn last line (an interrupted write) is cut off."""
-    if not output.exists():
-        return set()
+def cut_torn_line(output: Path) -> None:
+    """Drop a last line left half-written by an interrupted run (reads only the file's tail)."""
     with open(output, "rb+") as handle:
-        data = handle.read()
-        complete = data.rfind(b"\n") + 1
-        if complete < len(data):
-            handle.truncate(complete)
-    return {record_key(json.loads(line)) for line in data[:complete].splitlines() if line.strip()}
+        size = handle.seek(0, 2)
+        end = size
+        while end > 0:
+            start = max(0, end - (1 << 16))
+            handle.seek(start)
+            newline = handle.read(end - start).rfind(b"\n")
+            if newline >= 0:
+                handle.truncate(start + newline + 1)
+                return
+            end = start
+        handle.truncate(0)
+
+
+def written_keys(output: Path) -> Iterator[tuple[str, int | None]]:
+    """(source, line) of each record in ``output``, streamed, after cutting a torn last line."""
+    if not output.exists():
+        return
+    cut_torn_line(output)
+    with open(output, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                record = json.loads(line)
+                yield record["source"], record["line"]
+            except (ValueError, TypeError, KeyError):
+                raise ResumeError(f"{output}:{number} is not a record of spun-detector score; cannot resume "
+                                  f"onto this file") from None
+
+
+def not_yet_written(documents: Iterable[Document], output: Path, summary: "Summary") -> Iterator[Document]:
+    """The documents after those ``output`` already holds. Output is written in input order, so it
+    is a prefix of the input: the two are walked side by side (constant memory), and an output
+    that does not match the inputs is refused rather than silently merged."""
+    written, documents = written_keys(output), iter(documents)
+    for document in documents:
+        key = next(written, None)
+        if key is None:
+            yield document
+            yield from documents
+            return
+        if tuple(key) != document.key:
+            raise ResumeError(f"{output} holds {key[0]}:{key[1]} where the inputs have "
+                              f"{document.source}:{document.line}: these are not the same inputs")
+        summary.skipped += 1
+    if next(written, None) is not None:
+        raise ResumeError(f"{output} holds more records than the inputs have documents")
 
 
 def batches(items: Iterable, size: int) -> Iterator[list]:

@@ -9,8 +9,19 @@ from pathlib import Path
 
 POLICIES = ("uniform", "frequency", "first")  # detector.training.spinner.POLICIES, spelled out to keep start-up light
 
-EXIT_FATAL = 2
+EXIT_USER_ERROR = 2
 INDEX_BATCH = 500  # documents written to the index per transaction
+
+
+class UserError(Exception):
+    """A mistake in how the command was called or in its input: reported in one line."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage mistakes in one line on standard error, exit code 2 (``--help`` has the usage)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _open_output(path: str | None, append: bool = False):
@@ -51,43 +62,29 @@ def format_text(result: dict, color: bool) -> str:
 def command_score(args) -> int:
     from tqdm import tqdm
 
-    from detector.artifact import ArtifactError
-    from detector.batch import Summary, cached_detector, completed_keys, score_stream
-    from detector.distributed import run_dask
+    from detector.batch import Summary, cached_detector, not_yet_written, score_stream
     from detector.documents import expand_paths, read_documents
-    from detector.reference.storage import IndexFormatError
 
     settings = _settings(args)
-    try:
-        cached_detector(settings)  # fail fast, before any output, when the model cannot be loaded
-    except (ArtifactError, IndexFormatError, OSError) as exc:
-        print(f"spun-detector: {exc}", file=sys.stderr)
-        return EXIT_FATAL
     if args.engine == "dask":
         if not args.paths or not args.output:
-            print("spun-detector: --engine dask needs input files and an --output folder", file=sys.stderr)
-            return EXIT_FATAL
-        summary = run_dask(expand_paths(args.paths), settings, args.output, args.scheduler, args.workers)
-        print(summary, file=sys.stderr)
-        return 0
-    done = completed_keys(Path(args.output)) if args.resume and args.output else set()
-    try:
-        sink = _open_output(args.output, append=args.resume)
-    except OSError as exc:
-        print(f"spun-detector: {exc}", file=sys.stderr)
-        return EXIT_FATAL
-    summary = Summary()
+            raise UserError("--engine dask needs input files and an --output folder")
+        from detector.distributed import run_dask
 
-    def pending():
-        for document in read_documents(args.paths, args.stdin_format):
-            if document.key in done:
-                summary.skipped += 1
-            else:
-                yield document
+        cached_detector(settings)  # fail fast, before any output, when the model cannot be loaded
+        print(run_dask(args.paths, settings, args.output, args.scheduler, args.workers), file=sys.stderr)
+        return 0
+    paths = expand_paths(args.paths)  # a missing file or a directory fails before the model loads
+    cached_detector(settings)
+    summary = Summary()
+    documents = read_documents(paths, args.stdin_format)
+    if args.resume and args.output:
+        documents = not_yet_written(documents, Path(args.output), summary)
     quiet = args.quiet or not sys.stderr.isatty()
-    with sink as output, tqdm(desc="scoring", unit=" docs", disable=quiet, mininterval=1) as progress:
+    with _open_output(args.output, append=args.resume) as output, \
+            tqdm(desc="scoring", unit=" docs", disable=quiet, mininterval=1) as progress:
         color = output.isatty()
-        for record in score_stream(pending(), settings, args.jobs):
+        for record in score_stream(documents, settings, args.jobs):
             summary.add(record)
             line = format_text(record, color) if args.format == "text" else json.dumps(record, ensure_ascii=False)
             output.write(line + "\n")
@@ -104,21 +101,42 @@ def record_labels(record: dict) -> dict[str, int]:
     return {category: int(label) for category, label in labels.items()}
 
 
+def labeled_records(path: str):
+    """(record, labels) of each line of a labeled JSONL file; ``UserError`` names a bad line."""
+    from detector.documents import expand_paths
+
+    with open(expand_paths([path])[0], "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                    raise ValueError("each line must be an object with a 'text' string")
+                yield record, record_labels(record)
+            except (ValueError, TypeError, RecursionError) as exc:
+                raise UserError(f"{path}:{number}: {getattr(exc, 'msg', exc)}") from None
+
+
 def command_evaluate(args) -> int:
     import numpy as np
 
     from detector.evaluation.metrics import metrics_by_subset
-    from detector.training.corpora import read_jsonl
+    from detector.inputs import DocumentError
     from detector.training.model_card import metrics_markdown
 
     detector = _detector(args)
     rows = {category: [] for category in detector.categories}
-    for record in read_jsonl(args.file):
-        result = detector.score(record["text"], record.get("id"), return_spans=False)
+    for number, (record, labels) in enumerate(labeled_records(args.file), start=1):
+        try:
+            result = detector.score(record["text"], record.get("id"), return_spans=False)
+        except DocumentError as exc:
+            raise UserError(f"{args.file}: record {number}: {exc}") from None
         if result.supported:
-            for category, label in record_labels(record).items():
-                rows[category].append((result.category_scores[category], label,
-                                       record.get("subset", "all documents"), result.thresholds[category]))
+            for category, label in labels.items():
+                if category in rows:
+                    rows[category].append((result.category_scores[category], label,
+                                           record.get("subset", "all documents"), result.thresholds[category]))
     tables = {category: metrics_by_subset(*map(np.array, zip(*found))) for category, found in rows.items() if found}
     if args.json:
         print(json.dumps(tables, indent=2))
@@ -163,52 +181,73 @@ def command_serve(args) -> int:
         return 0
     from service.server import run_gunicorn
 
-    return run_gunicorn(args.host, args.port, args.workers, args.timeout)
+    return run_gunicorn(args.host, args.port, args.workers, args.threads, args.timeout)
 
 
 def command_index(args) -> int:
-    from detector.batch import batches
-    from detector.documents import read_documents
-    from detector.reference import open_index
-    from detector.reference.storage import IndexFormatError
     from detector.settings import Settings
 
     location = Settings.from_env(index=args.index).index
     if not location:
-        print("spun-detector: no index given (--index PATH_OR_URL or SPUN_DETECTOR_INDEX)", file=sys.stderr)
-        return EXIT_FATAL
+        raise UserError("no index given (--index PATH_OR_URL or SPUN_DETECTOR_INDEX)")
+    from detector.reference import open_index
+
+    index = open_index(location, create=args.action == "add")
     try:
-        index = open_index(location)
-    except IndexFormatError as exc:
-        print(f"spun-detector: {exc}", file=sys.stderr)
-        return EXIT_FATAL
-    try:
-        if args.action == "add":
-            added = failed = 0
-            for batch in batches(read_documents(args.targets), INDEX_BATCH):
-                unusable = [{"id": d.key, "code": d.error[0], "message": d.error[1]} for d in batch if d.error]
-                errors = unusable + index.add_many([(d.id, d.text) for d in batch if not d.error])
-                for error in errors:
-                    print(json.dumps(error), file=sys.stderr)
-                added, failed = added + len(batch) - len(errors), failed + len(errors)
-            print(f"indexed {added}, errors {failed}", file=sys.stderr)
-        elif args.action == "remove":
-            for document_id in args.targets:
-                print(f"{document_id}: {'removed' if index.remove(document_id) else 'not found'}")
-        elif args.action == "stats":
-            print(json.dumps(index.stats()))
-        else:
-            for document in read_documents(args.targets):
-                matches = index.query(document.text) if not document.error else []
-                print(json.dumps({"id": document.key, "matches": [m.to_dict() for m in matches]}, ensure_ascii=False))
+        INDEX_ACTIONS[args.action](index, args.targets)
     finally:
         index.close()
     return 0
 
 
+def index_add(index, paths: list[str]) -> None:
+    from detector.batch import batches
+    from detector.documents import expand_paths, read_documents
+
+    added = failed = 0
+    for batch in batches(read_documents(expand_paths(paths)), INDEX_BATCH):
+        unusable = [{"id": d.id, "source": d.source, "line": d.line, "code": d.error[0], "message": d.error[1]}
+                    for d in batch if d.error]
+        usable = [d for d in batch if not d.error]
+        errors = unusable + [{"id": error["id"], "source": usable[error["index"]].source,
+                              "line": usable[error["index"]].line, "code": error["code"], "message": error["message"]}
+                             for error in index.add_many([(d.id, d.text) for d in usable])]
+        for error in errors:
+            print(json.dumps(error, ensure_ascii=False), file=sys.stderr)
+        added, failed = added + len(batch) - len(errors), failed + len(errors)
+    print(f"indexed {added}, errors {failed}", file=sys.stderr)
+
+
+def index_remove(index, ids: list[str]) -> None:
+    for document_id in ids:
+        print(f"{document_id}: {'removed' if index.remove(document_id) else 'not found'}")
+
+
+def index_stats(index, _targets: list[str]) -> None:
+    print(json.dumps(index.stats()))
+
+
+def index_query(index, paths: list[str]) -> None:
+    from detector.documents import expand_paths, read_documents
+    from detector.inputs import DocumentError
+
+    for document in read_documents(expand_paths(paths)):
+        place = {"id": document.id, "source": document.source, "line": document.line}
+        try:
+            if document.error:
+                raise DocumentError(*document.error)
+            record = {**place, "matches": [m.to_dict() for m in index.query(document.text)]}
+        except DocumentError as exc:
+            record = {**place, "error": {"code": exc.code, "message": str(exc)}}
+        print(json.dumps(record, ensure_ascii=False))
+
+
+INDEX_ACTIONS = {"add": index_add, "remove": index_remove, "stats": index_stats, "query": index_query}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="spun-detector", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = OneLineParser(prog="spun-detector", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     def model_options(sub):
         sub.add_argument("--model", help="model folder (default: the bundled model or SPUN_DETECTOR_MODEL_PATH)")
@@ -266,16 +305,39 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP service (gunicorn; --dev for Flask's server)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--workers", type=int, default=2, help="processes (they share the model's memory)")
+    serve.add_argument("--threads", type=int, default=8, help="threads per worker: a slow client holds one")
     serve.add_argument("--timeout", type=int, default=60)
     serve.add_argument("--dev", action="store_true")
     serve.set_defaults(run=command_serve)
     return parser
 
 
+def user_errors() -> tuple[type[Exception], ...]:
+    """What a user can get wrong: the model, the settings, an index, an input or output file."""
+    from detector.artifact import ArtifactError
+    from detector.batch import ResumeError
+    from detector.documents import InputError
+    from detector.reference.storage import ReferenceIndexError
+    from detector.settings import SettingsError
+
+    return UserError, ArtifactError, ResumeError, InputError, ReferenceIndexError, SettingsError, OSError
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except user_errors() as exc:
+        print(f"spun-detector: {one_line(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def one_line(exc: Exception) -> str:
+    """An exception's message on one line; file errors name the file."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":

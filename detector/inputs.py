@@ -3,6 +3,7 @@ that names a stable, machine-readable code."""
 from __future__ import annotations
 
 MAX_CONTROL_SHARE = 0.01
+MAX_ID_CHARS = 256
 
 
 class DocumentError(ValueError):
@@ -28,6 +29,13 @@ def check_text(text, max_chars: int) -> str:
     if "\x00" in text or control > MAX_CONTROL_SHARE * len(text):
         raise DocumentError("binary_content", "text contains control characters; it looks like binary data")
     return text
+
+
+def check_id(document_id) -> str:
+    """Return ``document_id`` if it can name a document, otherwise raise ``DocumentError('invalid_id')``."""
+    if not isinstance(document_id, str) or not 0 < len(document_id) <= MAX_ID_CHARS or not _encodable(document_id):
+        raise DocumentError("invalid_id", f"'id' must be a non-empty string of at most {MAX_ID_CHARS} characters")
+    return document_id
 
 
 def _encodable(text: str) -> bool:

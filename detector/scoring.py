@@ -77,9 +77,11 @@ class Detector:
         return table
 
     @classmethod
-    def load(cls, path: str | Path | None = None, settings: Settings | None = None) -> "Detector":
+    def load(cls, path: str | Path | None = None, settings: Settings | None = None,
+             create_index: bool = False) -> "Detector":
         """The model in ``path`` (default: the settings' model path), verified and checked against
-        the features this code computes."""
+        the features this code computes; with the settings' reference index, created only when
+        ``create_index`` (a service that adds references)."""
         settings = settings or Settings.from_env()
         artifact = read_artifact(path or settings.model_path)
         manifest, arrays = artifact.manifest, artifact.arrays
@@ -97,7 +99,7 @@ class Detector:
         if settings.index:
             from detector.reference import open_index
 
-            index = open_index(settings.index)
+            index = open_index(settings.index, create=create_index)
         return cls(engine, classifier, LengthThresholds.from_list(manifest["thresholds_by_length"]), machine,
                    manifest, settings, index)
 

@@ -24,12 +24,16 @@ class Settings:
     api_keys_file: str = ""       # file with one key a line, added to api_keys
     max_documents: int = 1000     # documents per request
     max_body_bytes: int = 8_000_000
+    max_request_chars: int = 2_000_000  # characters of text in one request: bounds its time and memory
 
     def keys(self) -> list[str]:
         """All configured API keys, from the variable and the key file."""
         keys = [k.strip() for k in self.api_keys.split(",") if k.strip()]
         if self.api_keys_file:
-            keys += [k.strip() for k in Path(self.api_keys_file).read_text().splitlines() if k.strip()]
+            try:
+                keys += [k.strip() for k in Path(self.api_keys_file).read_text().splitlines() if k.strip()]
+            except (OSError, UnicodeDecodeError) as exc:
+                raise SettingsError(f"SPUN_DETECTOR_API_KEYS_FILE {self.api_keys_file}: cannot read it ({exc})") from None
         return keys
 
     @classmethod
@@ -38,11 +42,19 @@ class Settings:
         environ = os.environ if environ is None else environ
         values = {}
         for f in fields(cls):
-            raw = environ.get(f"SPUN_DETECTOR_{f.name.upper()}")
+            name = f"SPUN_DETECTOR_{f.name.upper()}"
+            raw = environ.get(name)
             if raw is not None:
-                values[f.name] = _parse(raw, type(getattr(cls(), f.name)))
+                try:
+                    values[f.name] = _parse(raw, type(getattr(cls(), f.name)))
+                except ValueError as exc:
+                    raise SettingsError(f"{name}={raw!r}: {exc}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names the variable."""
 
 
 TRUE_WORDS = ("1", "true", "yes", "on")
@@ -51,6 +63,16 @@ FALSE_WORDS = ("0", "false", "no", "off")
 
 def _parse(raw: str, kind: type):
     """An environment value as the field's type; booleans accept only the usual words."""
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError("expected a whole number") from None
+    if kind is float:
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError("expected a number") from None
     if kind is not bool:
         return kind(raw)
     word = raw.strip().lower()

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from detector.inputs import DocumentError as ScoringError
 from service.auth import require_api_key
-from service.schemas import DocumentError, RequestError, document_problem, parse_batch
+from service.schemas import DocumentFailure, RequestError, check_budget, document_problem, parse_batch
 
 api = Blueprint("api", __name__, url_prefix="/v1")
 
@@ -28,10 +28,11 @@ def json_body():
 def analyze():
     models = current_app.extensions["request_models"]
     batch = parse_batch(models.analyze_batch, json_body())
+    check_budget(batch.documents, current_app.extensions["settings"].max_request_chars)
     detector = current_app.extensions["detector"]
     results, errors, seen = [], [], set()
-    for document in batch.documents:
-        problem = document_problem(models, document, seen)
+    for position, document in enumerate(batch.documents):
+        problem = document_problem(models, position, document, seen)
         if problem:
             errors.append(problem.model_dump())
             continue
@@ -40,7 +41,8 @@ def analyze():
             results.append(detector.score(document["text"], document["id"], batch.thresholds,
                                           batch.return_spans).to_dict())
         except ScoringError as exc:
-            errors.append(DocumentError(id=document["id"], code=exc.code, message=str(exc)).model_dump())
+            errors.append(DocumentFailure(index=position, id=document["id"], code=exc.code,
+                                          message=str(exc)).model_dump())
     current_app.extensions["metrics"].observe_documents(len(results), sum(r["flagged"] for r in results), len(errors))
     return jsonify({"model": detector.manifest["name"], "model_version": detector.version,
                     "client_token": batch.client_token, "results": results, "errors": errors})

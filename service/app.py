@@ -15,13 +15,16 @@ from service.page import page
 from service.references import references
 from service.schemas import RequestError, request_models
 
+DRAIN_FACTOR = 4  # an over-limit body is read up to this many times the limit before the answer
+DRAIN_CHUNK = 1 << 16
+
 
 def create_app(settings: Settings | None = None, detector: Detector | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["settings"] = settings
-    app.extensions["detector"] = detector or Detector.load(settings=settings)
+    app.extensions["detector"] = detector or Detector.load(settings=settings, create_index=True)
     app.extensions["api_keys"] = [key.encode() for key in settings.keys()]
     app.extensions["metrics"] = Metrics()
     app.extensions["request_models"] = request_models(settings)
@@ -30,6 +33,17 @@ def create_app(settings: Settings | None = None, detector: Detector | None = Non
     _register_errors(app)
     _register_timing(app)
     return app
+
+
+def _drain_body(limit: int) -> None:
+    """Read and drop what is left of an over-limit body, up to ``limit`` bytes, so that a client that
+    sends its whole body before reading the answer gets the 413 instead of a broken pipe."""
+    stream = request.environ.get("wsgi.input")
+    while stream is not None and limit > 0:
+        chunk = stream.read(min(DRAIN_CHUNK, limit))
+        if not chunk:
+            return
+        limit -= len(chunk)
 
 
 def _error(status: int, code: str, message: str):
@@ -46,7 +60,11 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         codes = {413: "body_too_large", 404: "not_found", 405: "method_not_allowed", 400: "bad_request"}
-        return _error(exc.code or 500, codes.get(exc.code, "http_error"), exc.description or exc.name)
+        if exc.code == 413:
+            _drain_body(app.extensions["settings"].max_body_bytes * DRAIN_FACTOR)
+        response = _error(exc.code or 500, codes.get(exc.code, "http_error"), exc.description or exc.name)
+        response.headers.extend((name, value) for name, value in exc.get_headers() if name.lower() != "content-type")
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -1,51 +1,50 @@
-"""Request and scoring metrics in the Prometheus text format (per worker process)."""
+"""Request and scoring metrics in the Prometheus format, with ``prometheus_client``.
+
+Under gunicorn every worker counts in its own files of a shared folder (the library's
+multiprocess mode, switched on by ``PROMETHEUS_MULTIPROC_DIR`` before the library is imported), and
+a scrape of any worker adds up all of them, so counters never go backwards between scrapes. A
+single process (the development server, tests) counts in memory."""
 from __future__ import annotations
 
-import threading
-from collections import Counter
+import os
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 class Metrics:
     def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.requests: Counter = Counter()
-        self.latency_buckets: Counter = Counter()
-        self.latency_sum: Counter = Counter()
-        self.latency_count: Counter = Counter()
-        self.documents = Counter()
+        self.registry = CollectorRegistry()  # one per app: tests build many apps in one process
+        self.requests = Counter("spun_requests", "HTTP requests by route and status.", ["route", "status"],
+                                registry=self.registry)
+        self.latency = Histogram("spun_request_seconds", "Request latency.", ["route"], buckets=LATENCY_BUCKETS,
+                                 registry=self.registry)
+        self.documents = {outcome: Counter(f"spun_documents_{outcome}", help_text, registry=self.registry)
+                          for outcome, help_text in (("scored", "Documents scored."),
+                                                     ("flagged", "Documents flagged in any category."),
+                                                     ("failed", "Documents rejected with a per-document error."))}
 
     def observe_request(self, route: str, status: int, seconds: float) -> None:
-        with self.lock:
-            self.requests[(route, status)] += 1
-            self.latency_sum[route] += seconds
-            self.latency_count[route] += 1
-            for bound in LATENCY_BUCKETS:
-                if seconds <= bound:
-                    self.latency_buckets[(route, bound)] += 1
+        self.requests.labels(route, str(status)).inc()
+        self.latency.labels(route).observe(seconds)
 
     def observe_documents(self, scored: int, flagged: int, failed: int) -> None:
-        with self.lock:
-            self.documents.update(scored=scored, flagged=flagged, failed=failed)
+        for outcome, count in (("scored", scored), ("flagged", flagged), ("failed", failed)):
+            self.documents[outcome].inc(count)
 
-    def render(self) -> str:
-        lines = ["# HELP spun_requests_total HTTP requests by route and status.",
-                 "# TYPE spun_requests_total counter"]
-        with self.lock:
-            for (route, status), n in sorted(self.requests.items()):
-                lines.append(f'spun_requests_total{{route="{route}",status="{status}"}} {n}')
-            lines += ["# HELP spun_request_seconds Request latency.", "# TYPE spun_request_seconds histogram"]
-            for route in sorted(self.latency_count):
-                for bound in LATENCY_BUCKETS:
-                    lines.append(f'spun_request_seconds_bucket{{route="{route}",le="{bound}"}} '
-                                 f'{self.latency_buckets[(route, bound)]}')
-                lines.append(f'spun_request_seconds_bucket{{route="{route}",le="+Inf"}} {self.latency_count[route]}')
-                lines.append(f'spun_request_seconds_sum{{route="{route}"}} {self.latency_sum[route]:.6f}')
-                lines.append(f'spun_request_seconds_count{{route="{route}"}} {self.latency_count[route]}')
-            for name, help_text in (("scored", "Documents scored."), ("flagged", "Documents flagged in any category."),
-                                    ("failed", "Documents rejected with a per-document error.")):
-                lines += [f"# HELP spun_documents_{name}_total {help_text}",
-                          f"# TYPE spun_documents_{name}_total counter",
-                          f"spun_documents_{name}_total {self.documents[name]}"]
-        return "\n".join(lines) + "\n"
+    def render(self) -> bytes:
+        """The exposition of every process's counts (of this one alone outside multiprocess mode)."""
+        if os.environ.get(MULTIPROCESS_DIR):
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            return generate_latest(registry)
+        return generate_latest(self.registry)
+
+
+def worker_exited(pid: int) -> None:
+    """Let the counts of a finished worker live on, but not its gauges (gunicorn's child_exit)."""
+    if os.environ.get(MULTIPROCESS_DIR):
+        multiprocess.mark_process_dead(pid)

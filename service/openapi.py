@@ -7,8 +7,15 @@ from pydantic import TypeAdapter
 
 from detector import __version__
 from detector.settings import Settings
-from service.schemas import (AnalyzeResponse, Error, IndexStats, ModelsResponse, ReferencesResponse, Status,
-                             request_models)
+from service.schemas import (
+    AnalyzeResponse,
+    Error,
+    IndexStats,
+    ModelsResponse,
+    ReferencesResponse,
+    Status,
+    request_models,
+)
 
 REF = "#/components/schemas/{model}"
 

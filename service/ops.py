@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify
 
+from service.metrics import CONTENT_TYPE
 from service.openapi import openapi_document
 
 ops = Blueprint("ops", __name__)
@@ -23,7 +24,7 @@ def readyz():
 
 @ops.get("/metrics")
 def metrics():
-    return Response(current_app.extensions["metrics"].render(), mimetype="text/plain; version=0.0.4")
+    return Response(current_app.extensions["metrics"].render(), content_type=CONTENT_TYPE)
 
 
 @ops.get("/openapi.json")

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, jsonify
 
 from service.api import json_body
 from service.auth import require_api_key
-from service.schemas import RequestError, parse_batch
+from service.schemas import RequestError, check_budget, parse_batch
 
 references = Blueprint("references", __name__, url_prefix="/v1/references")
 references.before_request(require_api_key)
@@ -21,6 +21,7 @@ def _index():
 @references.post("")
 def add_references():
     batch = parse_batch(current_app.extensions["request_models"].references_batch, json_body())
+    check_budget(batch.documents, current_app.extensions["settings"].max_request_chars)
     pairs = [(d.get("id"), d.get("text")) if isinstance(d, dict) else (None, None) for d in batch.documents]
     errors = _index().add_many(pairs)
     return jsonify({"added": len(pairs) - len(errors), "errors": errors})

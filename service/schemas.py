@@ -28,9 +28,10 @@ class RequestError(Exception):
         self.code = code
 
 
-class DocumentError(BaseModel):
+class DocumentFailure(BaseModel):
     """A document of the request that could not be scored (or stored), and why."""
 
+    index: int = Field(description="the document's position in the request's 'documents', from 0")
     id: str | None
     code: str
     message: str
@@ -55,12 +56,12 @@ class AnalyzeResponse(BaseModel):
     model_version: str
     client_token: str | None
     results: list[Result]
-    errors: list[DocumentError]
+    errors: list[DocumentFailure]
 
 
 class ReferencesResponse(BaseModel):
     added: int
-    errors: list[DocumentError]
+    errors: list[DocumentFailure]
 
 
 class IndexStats(BaseModel):
@@ -106,7 +107,9 @@ def request_models(settings: Settings) -> RequestModels:
         language: Literal["en", "auto"] | None = Field("en", description="only English is supported")
 
     def documents(item):
-        return Annotated[list[item], Field(min_length=1, max_length=settings.max_documents)]
+        return Annotated[list[item], Field(min_length=1, max_length=settings.max_documents,
+                                           description=f"at most {settings.max_request_chars:,} characters of text "
+                                                       f"in all (413 too_many_characters)")]
 
     class Options(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -145,6 +148,15 @@ def parse_batch(model: type[BaseModel], body) -> BaseModel:
         raise RequestError(422, "invalid_request", _message(first)) from None
 
 
+def check_budget(documents: list, max_chars: int) -> None:
+    """Refuse a request whose texts add up to more than ``max_chars`` characters: its scoring time
+    and memory would be out of bounds, however many documents carry them."""
+    total = sum(len(d["text"]) for d in documents if isinstance(d, dict) and isinstance(d.get("text"), str))
+    if total > max_chars:
+        raise RequestError(413, "too_many_characters", f"the texts have {total:,} characters in all; at most "
+                                                       f"{max_chars:,} per request")
+
+
 DOCUMENT_ERROR_CODES = {  # (field, pydantic error type) -> our code; None matches any type
     ("id", None): "invalid_id",
     ("text", "missing"): "missing_text",
@@ -155,11 +167,11 @@ DOCUMENT_ERROR_CODES = {  # (field, pydantic error type) -> our code; None match
 }
 
 
-def document_problem(models: RequestModels, document, seen_ids: set) -> DocumentError | None:
-    """Why one batch entry cannot be scored, or None."""
+def document_problem(models: RequestModels, position: int, document, seen_ids: set) -> DocumentFailure | None:
+    """Why the batch entry at ``position`` cannot be scored, or None."""
     if not isinstance(document, dict):
-        return DocumentError(id=None, code="invalid_document", message="each document must be an object with 'id' "
-                                                                          "and 'text'")
+        return DocumentFailure(index=position, id=None, code="invalid_document",
+                               message="each document must be an object with 'id' and 'text'")
     document_id = document.get("id") if isinstance(document.get("id"), str) else None
     try:
         models.document.model_validate(document)
@@ -167,10 +179,11 @@ def document_problem(models: RequestModels, document, seen_ids: set) -> Document
         first = exc.errors()[0]
         field = str(first["loc"][0])
         code = DOCUMENT_ERROR_CODES.get((field, first["type"])) or DOCUMENT_ERROR_CODES.get((field, None), "invalid")
-        return DocumentError(id=None if field == "id" else document_id, code=code, message=_message(first))
+        return DocumentFailure(index=position, id=None if field == "id" else document_id, code=code,
+                               message=_message(first))
     if document_id in seen_ids:
-        return DocumentError(id=document_id, code="duplicate_id",
-                             message=f"id {document_id!r} appears more than once in this request")
+        return DocumentFailure(index=position, id=document_id, code="duplicate_id",
+                               message=f"id {document_id!r} appears more than once in this request")
     return None
 
 

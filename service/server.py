@@ -1,11 +1,27 @@
-"""Production serving with gunicorn: the model loads in each worker after the fork."""
+"""Production serving with gunicorn.
+
+- The model loads once, in the master, before the port is bound (``preload_app``): a broken model
+  or settings fail in one line before anything listens, and the forked workers share the model's
+  arrays (copy-on-write) instead of loading one copy each.
+- ``gthread`` workers: a slow client holds one thread, not a whole worker.
+- Prometheus counts of all workers add up (``service.metrics``)."""
 from __future__ import annotations
+
+import os
+import shutil
+import tempfile
 
 from gunicorn.app.base import BaseApplication
 
+from service.metrics import MULTIPROCESS_DIR
+
+KEEPALIVE_SECONDS = 5
+GRACEFUL_TIMEOUT_SECONDS = 30
+
 
 class GunicornServer(BaseApplication):
-    def __init__(self, options: dict):
+    def __init__(self, app, options: dict):
+        self.application = app
         self.options = options
         super().__init__()
 
@@ -13,17 +29,36 @@ class GunicornServer(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self):  # in each worker, after the fork
-        from threadpoolctl import threadpool_limits
+    def load(self):
+        return self.application
 
+
+def _post_fork(server, worker) -> None:
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)  # workers share the cores: one BLAS thread each
+
+
+def _child_exit(server, worker) -> None:
+    from service.metrics import worker_exited
+
+    worker_exited(worker.pid)
+
+
+def run_gunicorn(host: str, port: int, workers: int, threads: int, timeout: int) -> int:
+    """Check the settings and load the model, then serve; a problem with either raises before the
+    port is bound (the command line reports it in one line)."""
+    metrics_dir = tempfile.mkdtemp(prefix="spun-detector-metrics-")
+    os.environ[MULTIPROCESS_DIR] = metrics_dir  # before prometheus_client is imported
+    try:
+        from detector.settings import Settings
         from service.app import create_app
 
-        app = create_app()
-        threadpool_limits(limits=1)  # workers share the cores: one BLAS thread each
-        return app
-
-
-def run_gunicorn(host: str, port: int, workers: int, timeout: int) -> int:
-    GunicornServer({"bind": f"{host}:{port}", "workers": workers, "timeout": timeout,
-                    "accesslog": None, "worker_class": "sync"}).run()
+        app = create_app(Settings.from_env())
+        options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
+                   "timeout": timeout, "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS, "keepalive": KEEPALIVE_SECONDS,
+                   "preload_app": True, "accesslog": None, "post_fork": _post_fork, "child_exit": _child_exit}
+        GunicornServer(app, options).run()
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0

@@ -62,7 +62,7 @@ def test_word_diff_covers_both_texts_and_keeps_equal_runs_equal():
 
 
 def test_finds_the_source_of_spun_copies(tmp_path):
-    index = open_index(str(tmp_path / "index.db"))
+    index = open_index(str(tmp_path / "index.db"), create=True)
     originals = articles(40)
     assert index.add_many(originals) == []
     thesaurus = Thesaurus.load()
@@ -79,13 +79,13 @@ def test_finds_the_source_of_spun_copies(tmp_path):
 
 def test_persistence_idempotence_delete_and_bad_input(tmp_path):
     path = str(tmp_path / "index.db")
-    index = open_index(path)
+    index = open_index(path, create=True)
     originals = articles(5)
     index.add_many(originals)
     index.add_many(originals[:2])  # re-adding is idempotent
     assert index.stats()["documents"] == 5
     index.close()
-    index = open_index(path)  # a restart
+    index = open_index(path, create=True)  # a restart
     assert index.stats()["documents"] == 5
     assert index.query(originals[3][1])[0].source_id == originals[3][0]
     assert list(index.storage.fingerprints([originals[3][0]])) == [originals[3][0]]
@@ -95,8 +95,8 @@ def test_persistence_idempotence_delete_and_bad_input(tmp_path):
     bands = index.storage.connection.execute("SELECT COUNT(*) FROM bands WHERE doc_id = ?", (originals[3][0],))
     assert bands.fetchone()[0] == 0
     errors = index.add_many([("e", ""), ("d", "x y"), ("d", "again"), ("", "text"), ("huge", "word " * 600_000)])
-    assert [(e["id"], e["code"]) for e in errors] == [("e", "empty_text"), ("d", "duplicate_id"),
-                                                     ("", "invalid_id"), ("huge", "too_long")]
+    assert [(e["index"], e["id"], e["code"]) for e in errors] == [(0, "e", "empty_text"), (2, "d", "duplicate_id"),
+                                                                   (3, None, "invalid_id"), (4, "huge", "too_long")]
     assert index.stats()["documents"] == 5
 
 
@@ -104,7 +104,7 @@ CRASH_WRITER = """
 import sys
 from detector.reference import open_index
 from tests.test_reference import articles
-index = open_index(sys.argv[1])
+index = open_index(sys.argv[1], create=True)
 for batch in range(1000):
     index.add_many(articles(5, seed=batch))
     print(f"ACK {batch}", flush=True)
@@ -124,7 +124,7 @@ def test_crash_during_batch_inserts_loses_no_acknowledged_document(tmp_path):
     writer.wait()
     for line in writer.stdout:  # acknowledgements written before the kill
         acked.append(int(line.split()[1]))
-    index = open_index(path)
+    index = open_index(path, create=True)
     assert index.storage.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     for batch in acked:
         for document_id, text in articles(5, seed=batch):
@@ -213,7 +213,7 @@ def test_reference_endpoints(tmp_path, tiny_model):
 
 @pytest.mark.integration
 def test_texts_too_short_to_fingerprint_are_stored_but_not_bucketed(tmp_path, redis_index):
-    for index in (open_index(str(tmp_path / "short.db")), redis_index):
+    for index in (open_index(str(tmp_path / "short.db"), create=True), redis_index):
         assert index.add_many([("short-1", "The cat sat."), ("short-2", "The cat sat.")]) == []
         assert index.storage.text("short-1") == "The cat sat."
         assert index.query("The cat sat.") == []
@@ -257,7 +257,7 @@ def test_the_command_line_names_the_migration_for_an_old_index(tmp_path, capsys)
 
 def test_an_index_of_a_newer_format_is_refused_even_by_the_migration(tmp_path):
     path = str(tmp_path / "new.db")
-    open_index(path).close()
+    open_index(path, create=True).close()
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA user_version = 99")
     connection.close()

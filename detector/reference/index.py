@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from detector.inputs import DocumentError, check_text
+from detector.inputs import DocumentError, check_id, check_text
 from detector.reference.align import Alignment, align
 from detector.reference.fingerprints import band_keys, containment, minhash, pack, shingle_hashes, unpack
 from detector.reference.storage import Entry, ReferenceStorage, open_storage
@@ -35,17 +35,17 @@ class ReferenceIndex:
         self.max_chars = max_chars
 
     def add_many(self, documents: list[tuple[str, str]]) -> list[dict]:
-        """Index (id, text) pairs in one atomic write; returns one error per rejected document."""
+        """Index (id, text) pairs in one atomic write; returns one error per rejected document, with
+        its position in ``documents`` (``index``). The others are stored."""
         accepted, errors, seen = [], [], set()
-        for document_id, text in documents:
+        for position, (document_id, text) in enumerate(documents):
             try:
-                if not isinstance(document_id, str) or not document_id:
-                    raise DocumentError("invalid_id", "'id' must be a non-empty string")
+                check_id(document_id)
                 if document_id in seen:
                     raise DocumentError("duplicate_id", f"id {document_id!r} appears more than once in this batch")
                 check_text(text, self.max_chars)
             except DocumentError as exc:
-                errors.append({"id": document_id if isinstance(document_id, str) else None,
+                errors.append({"index": position, "id": None if exc.code == "invalid_id" else document_id,
                                "code": exc.code, "message": str(exc)})
                 continue
             seen.add(document_id)
@@ -61,8 +61,9 @@ class ReferenceIndex:
         return self.storage.stats()
 
     def query(self, text: str, limit: int = 3) -> list[Match]:
-        """Verified sources of ``text``, best copy first; empty when nothing matches."""
-        tokens = tokenize(text)
+        """Verified sources of ``text``, best copy first; empty when nothing matches. A text that
+        cannot be read raises ``DocumentError``."""
+        tokens = tokenize(check_text(text, self.max_chars))
         hashes = shingle_hashes(tokens)
         keys = fingerprint_keys(hashes)
         if not keys:
@@ -93,5 +94,6 @@ class ReferenceIndex:
         self.storage.close()
 
 
-def open_index(location: str) -> ReferenceIndex:
-    return ReferenceIndex(open_storage(location))
+def open_index(location: str, create: bool = False) -> ReferenceIndex:
+    """The index at ``location`` (an SQLite path or a redis:// URL), created only when ``create``."""
+    return ReferenceIndex(open_storage(location, create=create))

@@ -4,7 +4,7 @@ document's band keys a set; ``<prefix>:format`` holds the format number (documen
 format 1)."""
 from __future__ import annotations
 
-from detector.reference.storage import FORMAT, MAX_CANDIDATES, ReferenceStorage, check_format
+from detector.reference.storage import FORMAT, MAX_CANDIDATES, IndexUnavailable, ReferenceStorage, check_format
 
 # Counts, inside the server, how many of the query's band sets hold each document and returns the
 # top ``ARGV[1]`` as id, count pairs: one round trip, and large band sets never cross the network.
@@ -37,7 +37,10 @@ class RedisStorage(ReferenceStorage):
         self.prefix = prefix
         self.texts_key, self.fingerprints_key = f"{prefix}:documents", f"{prefix}:fingerprints"
         self.count_shared = self.client.register_script(COUNT_SHARED)
-        found = self._stored_format()
+        try:
+            found = self._stored_format()
+        except redis.RedisError as exc:
+            raise IndexUnavailable(f"reference index {self._where()} cannot be reached: {exc}") from None
         check_format(self._where(), found, upgrade)
         if found is None:
             self.client.set(f"{prefix}:format", FORMAT, nx=True)

@@ -3,13 +3,14 @@ survives a crash and several processes can share the file. The format number is 
 ``user_version``; a file with documents but no number is format 1."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from detector.reference.storage import FORMAT, MAX_CANDIDATES, ReferenceStorage, check_format
+from detector.reference.storage import FORMAT, MAX_CANDIDATES, IndexUnavailable, ReferenceStorage, check_format
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, text TEXT NOT NULL)",
@@ -25,9 +26,28 @@ class SQLiteStorage(ReferenceStorage):
     def __init__(self, path: str | Path, upgrade: bool = False):
         self.path = Path(path)
         self.lock = threading.Lock()
-        self.connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("PRAGMA synchronous=FULL")
+        self.read_only = self.path.exists() and not os.access(self.path, os.W_OK)
+        try:
+            self.connection = self._connect()
+            if self.read_only:
+                check_format(str(self.path), self._stored_format(self.connection.cursor()), upgrade=False)
+            else:
+                self._set_up(upgrade)
+        except sqlite3.DatabaseError as exc:  # a file that is not a database, a locked or unreadable one
+            raise IndexUnavailable(f"reference index {self.path} cannot be opened: {exc}") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection; a file this process cannot write is opened read-only and immutable (nothing
+        may change it behind our back that we could see), so WAL needs no shared-memory file."""
+        if self.read_only:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+            return sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        return connection
+
+    def _set_up(self, upgrade: bool) -> None:
         with self._transaction() as cursor:  # one writer at a time: a new file is set up once
             found = self._stored_format(cursor)
             check_format(str(self.path), found, upgrade)
@@ -45,6 +65,8 @@ class SQLiteStorage(ReferenceStorage):
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        if self.read_only:
+            raise IndexUnavailable(f"reference index {self.path} is read-only here: it can be queried, not changed")
         with self.lock:
             cursor = self.connection.cursor()
             cursor.execute("BEGIN IMMEDIATE")

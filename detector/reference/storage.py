@@ -21,7 +21,15 @@ class Entry(NamedTuple):
     fingerprint: bytes
 
 
-class IndexFormatError(RuntimeError):
+class ReferenceIndexError(RuntimeError):
+    """The reference index cannot be used; the message says why and what to do."""
+
+
+class IndexUnavailable(ReferenceIndexError):
+    """The index does not exist, is not an index, or cannot be reached."""
+
+
+class IndexFormatError(ReferenceIndexError):
     def __init__(self, where: str, found: int):
         advice = ("upgrade it with: python -m detector.reference.migrate INDEX (INDEX as given to --index)"
                   if found < FORMAT else "it was written by a newer spun-detector")
@@ -74,14 +82,23 @@ class ReferenceStorage(ABC):
         pass
 
 
-def open_storage(location: str, upgrade: bool = False) -> ReferenceStorage:
-    """``redis://...`` selects Redis; anything else is the path of an SQLite file. An index in an
-    older format raises ``IndexFormatError`` unless ``upgrade`` (used by the migration)."""
+def open_storage(location: str, upgrade: bool = False, create: bool = False) -> ReferenceStorage:
+    """``redis://...`` selects Redis; anything else is the path of an SQLite file, created (with its
+    folders) only when ``create``: a mistyped path must not become a new, empty index. A file that
+    this process cannot write is opened read-only. An index in an older format raises
+    ``IndexFormatError`` unless ``upgrade`` (used by the migration); one that cannot be opened
+    raises ``IndexUnavailable``."""
     if location.startswith(("redis://", "rediss://", "unix://")):
         from detector.reference.redis_storage import RedisStorage
 
         return RedisStorage(location, upgrade=upgrade)
     from detector.reference.sqlite_storage import SQLiteStorage
 
-    Path(location).parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteStorage(location, upgrade=upgrade)
+    path = Path(location)
+    if path.is_dir():
+        raise IndexUnavailable(f"reference index {location} is a directory; give the path of an index file")
+    if not path.exists():
+        if not create:
+            raise IndexUnavailable(f"no reference index at {location}; create one with 'spun-detector index add'")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return SQLiteStorage(path, upgrade=upgrade)
