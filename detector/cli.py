@@ -190,11 +190,13 @@ def command_index(args) -> int:
     location = Settings.from_env(index=args.index).index
     if not location:
         raise UserError("no index given (--index PATH_OR_URL or SPUN_DETECTOR_INDEX)")
+    from detector.documents import expand_paths
     from detector.reference import open_index
 
+    targets = expand_paths(args.targets) if args.action in ("add", "query") else args.targets
     index = open_index(location, create=args.action == "add")
     try:
-        INDEX_ACTIONS[args.action](index, args.targets)
+        INDEX_ACTIONS[args.action](index, targets)
     finally:
         index.close()
     return 0
@@ -202,10 +204,10 @@ def command_index(args) -> int:
 
 def index_add(index, paths: list[str]) -> None:
     from detector.batch import batches
-    from detector.documents import expand_paths, read_documents
+    from detector.documents import read_documents
 
     added = failed = 0
-    for batch in batches(read_documents(expand_paths(paths)), INDEX_BATCH):
+    for batch in batches(read_documents(paths), INDEX_BATCH):
         unusable = [{"id": d.id, "source": d.source, "line": d.line, "code": d.error[0], "message": d.error[1]}
                     for d in batch if d.error]
         usable = [d for d in batch if not d.error]
@@ -228,10 +230,10 @@ def index_stats(index, _targets: list[str]) -> None:
 
 
 def index_query(index, paths: list[str]) -> None:
-    from detector.documents import expand_paths, read_documents
+    from detector.documents import read_documents
     from detector.inputs import DocumentError
 
-    for document in read_documents(expand_paths(paths)):
+    for document in read_documents(paths):
         place = {"id": document.id, "source": document.source, "line": document.line}
         try:
             if document.error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from detector.inputs import DocumentError as ScoringError
 from service.auth import require_api_key
@@ -19,9 +20,23 @@ def json_body():
     if not request.is_json:
         raise RequestError(415, "unsupported_media_type", "send the body as application/json")
     try:
-        return json.loads(request.get_data())
+        return json.loads(read_body(current_app.extensions["settings"].max_body_bytes))
     except (ValueError, RecursionError):  # RecursionError: nesting too deep to be a real request
         raise RequestError(400, "malformed_json", "the body is not valid JSON") from None
+
+
+def read_body(limit: int) -> bytes:
+    """The request body, at most ``limit`` bytes: a declared length over the limit is refused before
+    reading, and a chunked body as soon as it passes the limit (413 either way)."""
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge()
+    # A declared length: werkzeug's stream stops there. Chunked: the server's own input ends with the
+    # body (werkzeug's stream would stop silently at the limit, and the JSON look malformed).
+    stream = request.stream if request.content_length is not None else request.environ["wsgi.input"]
+    body = stream.read(limit + 1)
+    if len(body) > limit:
+        raise RequestEntityTooLarge()
+    return body
 
 
 @api.post("/analyze")

@@ -10,8 +10,9 @@ import os
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 
+from service.server import MULTIPROCESS_DIR
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 

@@ -13,7 +13,8 @@ import tempfile
 
 from gunicorn.app.base import BaseApplication
 
-from service.metrics import MULTIPROCESS_DIR
+# prometheus_client reads this at import: it must be set before anything imports service.metrics.
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 KEEPALIVE_SECONDS = 5
 GRACEFUL_TIMEOUT_SECONDS = 30

@@ -74,3 +74,69 @@ def test_glob_inputs(tmp_path, model_args):
     output = tmp_path / "out.jsonl"
     assert main(["score", str(tmp_path / "shard-*.jsonl"), "-o", str(output), *model_args]) == 0
     assert len(read(output)) == 10
+
+
+def test_a_lone_surrogate_fails_alone_with_one_or_two_jobs(tmp_path, model_args):
+    source = tmp_path / "in.jsonl"
+    texts = fixture_articles(3, sentences_per_article=3, seed=41)
+    lines = [json.dumps({"id": "a", "text": texts[0]}), '{"id": "s", "text": "broken \\ud800 text"}',
+             '{"id": "\\udfff", "text": "an id that cannot be written"}', json.dumps({"id": "b", "text": texts[1]})]
+    source.write_text("\n".join(lines) + "\n")
+    for jobs in ("1", "2"):
+        output = tmp_path / f"out-{jobs}.jsonl"
+        assert main(["score", str(source), "-o", str(output), "--jobs", jobs, *model_args]) == 0
+        records = read(output)
+        assert [r.get("error", {}).get("code") for r in records] == [None, "invalid_unicode", "invalid_id", None]
+        assert [r["line"] for r in records] == [1, 2, 3, 4]
+
+
+def test_resume_keys_on_the_place_of_each_input_not_its_id(tmp_path, model_args):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    texts = fixture_articles(5, sentences_per_article=3, seed=43)
+    (tmp_path / "a" / "x.txt").write_text(texts[0])
+    (tmp_path / "b" / "x.txt").write_text(texts[1])  # the same file name: the same id
+    repeated = tmp_path / "repeated.jsonl"
+    repeated.write_text("\n".join([json.dumps({"id": "same", "text": texts[2]}), json.dumps({"text": texts[3]}),
+                                   json.dumps({"id": "same", "text": texts[4]}), json.dumps({"text": texts[3]})]) + "\n")
+    inputs = [str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt"), str(repeated)]
+    full, resumed = tmp_path / "full.jsonl", tmp_path / "resumed.jsonl"
+    assert main(["score", *inputs, "-o", str(full), *model_args]) == 0
+    for done in range(len(read(full)) + 1):  # resume after every possible interruption
+        resumed.write_text("".join(line + "\n" for line in full.read_text().splitlines()[:done]))
+        assert main(["score", *inputs, "-o", str(resumed), "--resume", *model_args]) == 0
+        assert read(resumed) == read(full)
+
+
+def test_resume_refuses_an_output_of_other_inputs(tmp_path, model_args, capsys):
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    write_shard(first, 0, 3, bad_lines=False)
+    write_shard(second, 50, 3, bad_lines=False)
+    output = tmp_path / "out.jsonl"
+    assert main(["score", str(first), "-o", str(output), *model_args]) == 0
+    capsys.readouterr()
+    assert main(["score", str(second), "-o", str(output), "--resume", *model_args]) == 2
+    assert "not the same inputs" in capsys.readouterr().err
+
+
+def test_killed_twice_and_resumed_equals_an_uninterrupted_run(tmp_path, tiny_model):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "in.jsonl"
+    write_shard(source, 0, 1500)
+    command = [sys.executable, "-m", "detector.cli", "score", str(source), "--model", str(tiny_model), "--quiet"]
+    full = tmp_path / "full.jsonl"
+    subprocess.run([*command, "-o", str(full)], check=True, capture_output=True)
+    resumed = tmp_path / "resumed.jsonl"
+    for kill_after_bytes in (40_000, 400_000):
+        run = subprocess.Popen([*command, "-o", str(resumed), "--resume"], stderr=subprocess.DEVNULL)
+        while run.poll() is None and (not resumed.exists() or resumed.stat().st_size < kill_after_bytes):
+            time.sleep(0.01)
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+    subprocess.run([*command, "-o", str(resumed), "--resume"], check=True, capture_output=True)
+    assert resumed.read_bytes() == full.read_bytes()

@@ -8,6 +8,7 @@ from detector.settings import Settings
 from service.app import create_app
 from service.openapi import openapi_document
 from tests.conftest import FRENCH
+from tests.fixture_corpus import fixture_articles
 from tests.test_detector import SPUN
 
 
@@ -185,3 +186,50 @@ def test_gunicorn_serves_the_app(tiny_model):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_lone_surrogate_fails_alone(client):
+    body = '{"documents": [{"id": "ok", "text": "%s"}, {"id": "bad", "text": "broken \\ud800 text"}]}' % SPUN
+    response = client.post("/v1/analyze", data=body, content_type="application/json")
+    assert response.status_code == 200
+    result = response.get_json()
+    assert [r["id"] for r in result["results"]] == ["ok"]
+    assert [(e["index"], e["id"], e["code"]) for e in result["errors"]] == [(1, "bad", "invalid_unicode")]
+
+
+def test_a_lone_surrogate_in_a_reference_batch_fails_alone(tiny_model, tmp_path):
+    client = make_client(tiny_model, index=str(tmp_path / "refs.db"))
+    text = fixture_articles(1, seed=12)[0]
+    body = '{"documents": [{"id": "bad", "text": "x \\udc00 y"}, {"id": "good", "text": %s}]}' % json.dumps(text)
+    response = client.post("/v1/references", data=body, content_type="application/json").get_json()
+    assert response["added"] == 1 and [(e["index"], e["code"]) for e in response["errors"]] == [(0, "invalid_unicode")]
+    assert client.get("/v1/references/stats").get_json()["documents"] == 1
+
+
+def test_command_line_and_http_give_the_same_codes(client, tmp_path, tiny_model):
+    from detector.cli import main
+
+    documents = [{"id": "no-text"}, {"id": 7, "text": SPUN}, {"id": "num", "text": 42}, {"id": "empty", "text": ""}]
+    http = analyze(client, {"documents": documents}).get_json()["errors"]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(d) + "\n" for d in documents))
+    output = tmp_path / "out.jsonl"
+    assert main(["score", str(source), "-o", str(output), "--model", str(tiny_model), "--quiet"]) == 0
+    command_line = [json.loads(line)["error"] for line in output.read_text().splitlines()]
+    assert [e["code"] for e in http] == [e["code"] for e in command_line] == [
+        "missing_text", "invalid_id", "not_a_string", "empty_text"]
+    assert [e["index"] for e in http] == [0, 1, 2, 3]
+
+
+def test_method_not_allowed_names_the_allowed_methods(client):
+    response = client.get("/v1/analyze")
+    assert response.status_code == 405 and response.get_json()["error"]["code"] == "method_not_allowed"
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"POST"}
+
+
+def test_a_request_over_the_character_budget_is_refused(tiny_model):
+    client = make_client(tiny_model, max_request_chars=30_000, max_document_chars=20_000)
+    documents = [{"id": str(k), "text": "word " * 3_000} for k in range(3)]  # 15,000 characters each
+    response = analyze(client, {"documents": documents})
+    assert response.status_code == 413 and response.get_json()["error"]["code"] == "too_many_characters"
+    assert analyze(client, {"documents": documents[:2]}).status_code == 200
