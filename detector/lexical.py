@@ -28,8 +28,13 @@ def normalized_lower(text: str) -> str:
 
 
 def words_with_offsets(text: str) -> list[tuple[str, int, int]]:
-    """Lower-case normalised words and punctuation marks with their offsets in ``text``."""
-    return [(m.group(), m.start(), m.end()) for m in WORD.finditer(normalized_lower(text))]
+    """Lower-case normalised words and punctuation marks with their offsets in ``text``. Lower-casing
+    the whole text at once is fast, but some letters grow ("İ" becomes two characters), and then
+    its offsets would drift: such a text is split first and each word lower-cased."""
+    lowered = normalized_lower(text)
+    if len(lowered) == len(text):
+        return [(m.group(), m.start(), m.end()) for m in WORD.finditer(lowered)]
+    return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(normalize(text))]
 
 
 def word_ngrams(text: str) -> list[str]:

@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None, detector: Detector | None = Non
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False  # every method a route answers is in the OpenAPI document
     app.extensions["settings"] = settings
     app.extensions["detector"] = detector or Detector.load(settings=settings, create_index=True)
     app.extensions["api_keys"] = [key.encode() for key in settings.keys()]

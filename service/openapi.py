@@ -45,9 +45,16 @@ def _body(name: str) -> dict:
     return {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model=name)}}}}
 
 
+def _remove(secured: list, summary: str, with_parameter: bool) -> dict:
+    parameters = [{"name": "document_id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    return {"summary": summary, "security": secured, "parameters": parameters if with_parameter else [],
+            "responses": {"200": {"description": "removed", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"removed": {"type": "string"}}}}}}, **_errors(401, 404)}}
+
+
 def openapi_document(settings: Settings | None = None) -> dict:
     settings = settings or Settings.from_env()
-    secured = [{"bearer": []}]
+    secured = [{"bearer": []}] if settings.keys() else []  # the routes need a key only where keys are configured
     text = {"200": {"description": "text", "content": {"text/plain": {"schema": {"type": "string"}}}}}
     return {
         "openapi": "3.1.0",
@@ -66,13 +73,12 @@ def openapi_document(settings: Settings | None = None) -> dict:
                 "summary": "Add originals to the reference index (idempotent by id)", "security": secured,
                 "requestBody": _body("ReferencesRequest"),
                 "responses": {"200": _json("ReferencesResponse", "added"), **_errors(400, 401, 404, 413, 415, 422)}}},
-            "/v1/references/{document_id}": {"delete": {
-                "summary": "Remove an original", "security": secured,
-                "parameters": [{"name": "document_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "removed", "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"removed": {"type": "string"}}}}}}, **_errors(401, 404)}}},
-            "/v1/references/stats": {"get": {"summary": "Size of the reference index", "security": secured,
-                                             "responses": {"200": _json("IndexStats", "stats"), **_errors(401, 404)}}},
+            "/v1/references/{document_id}": {"delete": _remove(secured, "Remove an original", with_parameter=True)},
+            "/v1/references/stats": {
+                "get": {"summary": "Size of the reference index", "security": secured,
+                        "responses": {"200": _json("IndexStats", "stats"), **_errors(401, 404)}},
+                # the path of a document whose id is "stats": the route above answers it
+                "delete": _remove(secured, "Remove the original whose id is 'stats'", with_parameter=False)},
             "/healthz": {"get": {"summary": "Liveness", "responses": {"200": _json("Status", "alive")}}},
             "/readyz": {"get": {"summary": "Readiness: the model is loaded", "responses": {
                 "200": _json("Status", "ready"), "503": _json("Status", "loading")}}},

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from detector.result import Result
 from detector.scoring import CATEGORIES
@@ -18,7 +18,7 @@ from detector.settings import Settings
 MAX_ID_CHARS = 256
 MAX_CLIENT_TOKEN_CHARS = 200
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
-Probability = Annotated[StrictFloat | StrictInt, Field(ge=0, le=1)]
+Probability = Annotated[float, Field(ge=0, le=1, strict=True)]
 
 
 class RequestError(Exception):

@@ -143,3 +143,11 @@ def test_word_cached_character_counts_equal_the_vectorizer_even_after_the_cache_
         assert counts.tolist() == [expected[0, c] for c in columns]
     counter.counts("it is ok.")
     assert 0 < len(counter.words) <= 8
+
+
+def test_machine_translation_spans_stay_on_their_words_after_a_letter_that_grows_in_lower_case(detector):
+    from detector.lexical import words_with_offsets
+
+    text = "İİİİ " + " ".join(fixture_translations(1, seed=778)[0]["hyps"]["SystemOne"])
+    for word, begin, end in words_with_offsets(text):
+        assert text[begin:end].lower() == word or text[begin:end] == "İİİİ"

@@ -185,7 +185,7 @@ def test_gunicorn_serves_the_app(tiny_model):
             assert json.loads(response.read())["results"][0]["spans"][0]["likely_original"] == "officials"
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=60)
 
 
 def test_a_lone_surrogate_fails_alone(client):

@@ -48,7 +48,7 @@ def server(tiny_model):
             time.sleep(0.2)
     yield port
     process.terminate()
-    process.wait(timeout=30)
+    process.wait(timeout=60)
 
 
 def test_readyz_answers_while_slow_clients_hold_connections(server):
