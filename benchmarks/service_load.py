@@ -1,8 +1,11 @@
 """Load benchmark of the HTTP service: gunicorn with 2 workers on loopback, 800-word articles,
-1 / 8 / 32 concurrent clients from a separate load generator (wrk), plus abusive requests sent
-while the load runs.
+1 / 8 / 16 / 32 concurrent clients from a separate load generator (wrk), 16 clients while 4 slow
+clients hold connections open (trickling header lines), and abusive requests sent while the load
+runs. Memory per worker: resident (RSS) and proportional (PSS, shared pages split between the
+processes that share them, which is what the workers really cost together).
 
     python benchmarks/service_load.py [--data ../shared/data] [--duration 20]
+    python benchmarks/service_load.py --server-checkout DIR   # the same load on another checkout's server
 
 Needs Debian's wrk. Run by hand on a quiet machine; results go to benchmarks/results/."""
 from __future__ import annotations
@@ -109,13 +112,46 @@ def abusive_requests(url: str) -> list[dict]:
     return results
 
 
-def worker_memory_mb(master_pid: int) -> list[float]:
-    children = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()
-    sizes = []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(round(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024, 1))
-    return sizes
+def memory_mb(pid: int) -> dict:
+    """Resident and proportional set size of one process."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    return {field.lower(): round(int(re.search(rf"^{field}:\s+(\d+)", rollup, re.M).group(1)) / 1024, 1)
+            for field in ("Rss", "Pss")}
+
+
+def server_memory(master_pid: int) -> dict:
+    workers = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()
+    return {"master": memory_mb(master_pid), "workers": [memory_mb(int(pid)) for pid in workers]}
+
+
+class SlowClients:
+    """Connections that send a request line and then one header line every second, never finishing:
+    how a slow or hostile client holds a server's connections."""
+
+    def __init__(self, url: str, count: int):
+        host, port = url.removeprefix("http://").split(":")
+        self.sockets = [socket.create_connection((host, int(port))) for _ in range(count)]
+        self.stop = threading.Event()
+        for connection in self.sockets:
+            connection.sendall(b"POST /v1/analyze HTTP/1.1\r\nHost: bench\r\n")
+        self.thread = threading.Thread(target=self._trickle, daemon=True)
+        self.thread.start()
+
+    def _trickle(self) -> None:
+        line = 0
+        while not self.stop.wait(1.0):
+            line += 1
+            for connection in self.sockets:
+                try:
+                    connection.sendall(f"X-Slow-{line}: 1\r\n".encode())
+                except OSError:
+                    pass  # the server gave up on this one: it no longer holds anything
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        for connection in self.sockets:
+            connection.close()
 
 
 def in_process_rate(text: str, seconds: float = 10) -> float:
@@ -133,6 +169,7 @@ def main() -> None:
     parser.add_argument("--data", default="../shared/data")
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--output", default="benchmarks/results/service_load.json")
+    parser.add_argument("--server-checkout", help="serve with the code of this checkout instead (to compare)")
     args = parser.parse_args()
 
     text = article(Path(args.data))
@@ -142,24 +179,34 @@ def main() -> None:
     single = in_process_rate(text)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "detector.cli", "serve", "--port", str(port), "--workers", "2"])
+    checkout = Path(args.server_checkout).resolve() if args.server_checkout else Path.cwd()
+    server = subprocess.Popen([sys.executable, "-m", "detector.cli", "serve", "--port", str(port), "--workers", "2"],
+                              cwd=checkout, env={**os.environ, "PYTHONPATH": str(checkout)})
     try:
         wait_ready(url)
-        runs = [run_wrk(url, body.name, clients, args.duration) for clients in (1, 8, 32)]
+        idle_memory = server_memory(server.pid)
+        runs = [run_wrk(url, body.name, clients, args.duration) for clients in (1, 8, 16, 32)]
+        slow = SlowClients(url, 4)
+        try:
+            with_slow_clients = {**run_wrk(url, body.name, 16, args.duration), "slow_clients": 4}
+        finally:
+            slow.close()
         abuse = []
         background = threading.Thread(target=lambda: abuse.extend(abusive_requests(url)))
         background.start()
         during_abuse = run_wrk(url, body.name, 8, max(10, args.duration // 2))
         background.join()
-        memory = worker_memory_mb(server.pid)
+        memory = server_memory(server.pid)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=60)
         os.unlink(body.name)
-    report = {"article_words": len(text.split()), "in_process_docs_per_second_one_process": round(single, 1),
+    report = {"server_checkout": str(checkout), "model_version": Detector.load().version,
+              "article_words": len(text.split()), "in_process_docs_per_second_one_process": round(single, 1),
               "in_process_docs_per_second_two_processes_estimate": round(2 * single, 1),
-              "runs": runs, "load_during_abusive_requests": during_abuse, "abusive_requests": abuse,
-              "worker_rss_mb": memory,
+              "runs": runs, "with_slow_clients": with_slow_clients,
+              "load_during_abusive_requests": during_abuse, "abusive_requests": abuse,
+              "memory_mb_idle": idle_memory, "memory_mb_after_load": memory,
               "throughput_ratio_8_clients": round(runs[1]["requests_per_second"] / (2 * single), 3)}
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2) + "\n")

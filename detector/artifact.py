@@ -64,15 +64,20 @@ def library_versions(names: Sequence[str] = RUNTIME_LIBRARIES) -> dict[str, str]
 
 
 def write_artifact(folder: str | Path, arrays: dict[str, dict[str, np.ndarray]], manifest: dict,
-                   files: dict[str, Path] | None = None) -> dict:
+                   files: dict[str, Path] | None = None, kept: tuple[Path, ...] = ()) -> dict:
     """Write the artifact and return the manifest as written. Each group of ``arrays`` goes to its
     own file, which keeps every file well under the 50 MB at which Git hosts start to complain;
-    ``files`` ({manifest key: path}) are copied in and named in the manifest under their key."""
+    ``files`` ({manifest key: path}) are copied in and named in the manifest under their key;
+    ``kept`` are array files of another artifact copied as they are (a refit keeps its base's
+    statistics and context model byte for byte)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     names = [group + ARRAYS_SUFFIX for group in arrays]
     for name, group in zip(names, arrays.values()):
         np.savez_compressed(folder / name, **group)
+    for source in kept:
+        shutil.copyfile(source, folder / source.name)
+    names += [source.name for source in kept]
     copied = {}
     for key, source in (files or {}).items():
         if Path(source).resolve() != (folder / Path(source).name).resolve():

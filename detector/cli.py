@@ -10,6 +10,7 @@ from pathlib import Path
 POLICIES = ("uniform", "frequency", "first")  # detector.training.spinner.POLICIES, spelled out to keep start-up light
 
 EXIT_USER_ERROR = 2
+DEFAULT_DATA = "../shared/data"
 INDEX_BATCH = 500  # documents written to the index per transaction
 
 
@@ -29,11 +30,11 @@ def _open_output(path: str | None, append: bool = False):
     return open(path, "a" if append else "w", encoding="utf-8") if path else contextlib.nullcontext(sys.stdout)
 
 
-def _settings(args):
+def _settings(args, **overrides):
     from detector.settings import Settings
 
-    return Settings.from_env(model_path=args.model, tortured_phrases=args.tortured_phrases,
-                             index=getattr(args, "index", None))
+    values = {"model_path": args.model, "tortured_phrases": args.tortured_phrases, "index": getattr(args, "index", None)}
+    return Settings.from_env(**{**values, **overrides})
 
 
 def _detector(args):
@@ -101,47 +102,44 @@ def record_labels(record: dict) -> dict[str, int]:
     return {category: int(label) for category, label in labels.items()}
 
 
-def labeled_records(path: str):
-    """(record, labels) of each line of a labeled JSONL file; ``UserError`` names a bad line."""
+def labeled_records(path: str) -> list[dict]:
+    """The records of a labeled JSONL file as {text, labels, subset}; ``UserError`` names a bad line."""
     from detector.documents import expand_paths
+    from detector.inputs import DocumentError, check_text
+    from detector.settings import Settings
 
+    max_chars, records = Settings.from_env().max_document_chars, []
     with open(expand_paths([path])[0], "rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
             try:
                 record = json.loads(raw)
-                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                    raise ValueError("each line must be an object with a 'text' string")
-                yield record, record_labels(record)
-            except (ValueError, TypeError, RecursionError) as exc:
+                if not isinstance(record, dict):
+                    raise ValueError("each line must be an object with 'text' and 'labels' (or 'label')")
+                check_text(record.get("text"), max_chars)
+                records.append({"text": record["text"], "labels": record_labels(record),
+                                "subset": record.get("subset", "all documents")})
+            except (ValueError, TypeError, RecursionError, DocumentError) as exc:
                 raise UserError(f"{path}:{number}: {getattr(exc, 'msg', exc)}") from None
+    return records
 
 
 def command_evaluate(args) -> int:
-    import numpy as np
+    from detector.evaluation.comparison import compare_models
+    from detector.scoring import Detector
+    from detector.training.model_card import comparison_markdown
 
-    from detector.evaluation.metrics import metrics_by_subset
-    from detector.inputs import DocumentError
-    from detector.training.model_card import metrics_markdown
-
-    detector = _detector(args)
-    rows = {category: [] for category in detector.categories}
-    for number, (record, labels) in enumerate(labeled_records(args.file), start=1):
-        try:
-            result = detector.score(record["text"], record.get("id"), return_spans=False)
-        except DocumentError as exc:
-            raise UserError(f"{args.file}: record {number}: {exc}") from None
-        if result.supported:
-            for category, label in labels.items():
-                if category in rows:
-                    rows[category].append((result.category_scores[category], label,
-                                           record.get("subset", "all documents"), result.thresholds[category]))
-    tables = {category: metrics_by_subset(*map(np.array, zip(*found))) for category, found in rows.items() if found}
+    records = labeled_records(args.file)
+    paths = args.model or [None]
+    models = {path or "bundled": Detector.load(settings=_settings(args, model_path=path)) for path in paths}
+    table = compare_models(models, records, [], seed=0, worse_by=0.005)
     if args.json:
-        print(json.dumps(tables, indent=2))
-    else:
-        print("\n\n".join(f"## {category}\n\n{metrics_markdown(table)}" for category, table in tables.items()))
+        print(json.dumps(table if len(models) > 1 else table["labeled"][next(iter(models))], indent=2))
+        return 0
+    print(comparison_markdown(table["labeled"]))
+    if len(models) > 1:
+        print("\n".join(f"worse: {line}" for line in table["worse"]) or "the last model is nowhere worse than the first")
     return 0
 
 
@@ -164,12 +162,37 @@ def command_spin(args) -> int:
 
 
 def command_train(args) -> int:
+    if args.base:
+        return command_refit(args)
+    if args.labeled or args.clean:
+        raise UserError("--labeled and --clean refit a model: give the model to start from with --from MODEL")
     from detector.training.recipe import TrainingConfig, default_config, train
 
-    config = default_config(args.data, args.output, seed=args.seed, max_articles=args.max_articles,
+    config = default_config(args.data or DEFAULT_DATA, args.output, seed=args.seed, max_articles=args.max_articles,
                             cache_dir=args.cache_dir, policies=tuple(args.policies or TrainingConfig.policies))
     folder = train(config)
     print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
+    return 0
+
+
+def command_refit(args) -> int:
+    from detector.training.refit import RefitConfig, refit
+    from detector.training.user_data import TrainingDataError
+
+    if Path(args.output).resolve() == Path(args.base).resolve():
+        raise UserError("--output must differ from --from: a refit writes a new model next to its base")
+    config = RefitConfig(base=args.base, output=args.output, labeled=args.labeled or [], clean=args.clean or [],
+                         data=args.data, seed=args.seed, version=args.version,
+                         command=" ".join(["spun-detector"] + sys.argv[1:]))
+    try:
+        folder = refit(config)
+    except TrainingDataError as exc:
+        raise UserError(str(exc)) from None
+    card = Path(folder) / "MODEL_CARD.md"
+    worse = json.loads((Path(folder) / "manifest.json").read_text())["refit"]["before_after"]["worse"]
+    for line in worse:
+        print(f"spun-detector: WORSE than the base: {line}", file=sys.stderr)
+    print(f"model written to {folder}; before and after: {card}")
     return 0
 
 
@@ -274,7 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "label (spun_text) or labels {spun_text, machine_paraphrase}, subset?}")
     evaluate.add_argument("file")
     evaluate.add_argument("--json", action="store_true")
-    model_options(evaluate)
+    evaluate.add_argument("--model", action="append", help="a model folder; give it twice to compare two models")
+    evaluate.add_argument("--tortured-phrases", help="CSV of known tortured phrases instead of the model's own")
     evaluate.set_defaults(run=command_evaluate)
 
     spin = commands.add_parser("spin", help="spin documents and write the ground truth as JSONL")
@@ -287,8 +311,14 @@ def build_parser() -> argparse.ArgumentParser:
     spin.add_argument("--output", "-o")
     spin.set_defaults(run=command_spin)
 
-    train = commands.add_parser("train", help="train a model from the shared corpora")
-    train.add_argument("--data", default="../shared/data")
+    train = commands.add_parser("train", help="train a model from the shared corpora, or refit one on your data")
+    train.add_argument("--data", help=f"the shared data folder (default {DEFAULT_DATA}; with --from: optional, adds "
+                                      "anchors and the project's benchmarks)")
+    train.add_argument("--from", dest="base", metavar="MODEL", help="refit this model on --labeled / --clean data")
+    train.add_argument("--labeled", nargs="+", metavar="PATH", help="JSONL {id, text, labels: {spun_text?, "
+                                                                    "machine_paraphrase?}}: e.g. moderators' decisions")
+    train.add_argument("--clean", nargs="+", metavar="PATH", help="your own clean text: .txt files, folders, JSONL")
+    train.add_argument("--version", help="the refitted model's version (default: the base's +refit.<time>)")
     train.add_argument("--output", default="models/spun-detector-v1")
     train.add_argument("--seed", type=int, default=13)
     train.add_argument("--max-articles", type=int, help="cap each split (quick experiments)")

@@ -22,9 +22,14 @@ class Settings:
     # service
     api_keys: str = ""            # comma-separated bearer keys; empty means no authentication
     api_keys_file: str = ""       # file with one key a line, added to api_keys
+    admin_keys: str = ""          # comma-separated keys for administration (model reload); empty: disabled
     max_documents: int = 1000     # documents per request
     max_body_bytes: int = 8_000_000
     max_request_chars: int = 2_000_000  # characters of text in one request: bounds its time and memory
+
+    def admin(self) -> list[str]:
+        """The configured admin keys (model reload); none means administration is off."""
+        return [k.strip() for k in self.admin_keys.split(",") if k.strip()]
 
     def keys(self) -> list[str]:
         """All configured API keys, from the variable and the key file."""

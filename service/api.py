@@ -61,12 +61,3 @@ def analyze():
     current_app.extensions["metrics"].observe_documents(len(results), sum(r["flagged"] for r in results), len(errors))
     return jsonify({"model": detector.manifest["name"], "model_version": detector.version,
                     "client_token": batch.client_token, "results": results, "errors": errors})
-
-
-@api.get("/models")
-def models():
-    detector = current_app.extensions["detector"]
-    manifest = detector.manifest
-    return jsonify({"models": [{"name": manifest["name"], "version": detector.version,
-                                "categories": list(detector.categories), "thresholds": detector.threshold_table(),
-                                "metrics": manifest["metrics"], "trained_at": manifest["training"]["trained_at"]}]})

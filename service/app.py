@@ -10,6 +10,7 @@ from detector.scoring import Detector
 from detector.settings import Settings
 from service.api import api
 from service.metrics import Metrics
+from service.models import install, load, models
 from service.ops import ops
 from service.page import page
 from service.references import references
@@ -25,11 +26,12 @@ def create_app(settings: Settings | None = None, detector: Detector | None = Non
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False  # every method a route answers is in the OpenAPI document
     app.extensions["settings"] = settings
-    app.extensions["detector"] = detector or Detector.load(settings=settings, create_index=True)
+    install(app, detector or load(settings))
     app.extensions["api_keys"] = [key.encode() for key in settings.keys()]
+    app.extensions["admin_keys"] = [key.encode() for key in settings.admin()]
     app.extensions["metrics"] = Metrics()
     app.extensions["request_models"] = request_models(settings)
-    for blueprint in (api, references, ops, page):
+    for blueprint in (api, models, references, ops, page):
         app.register_blueprint(blueprint)
     _register_errors(app)
     _register_timing(app)

@@ -13,6 +13,7 @@ from service.schemas import (
     IndexStats,
     ModelsResponse,
     ReferencesResponse,
+    ReloadResponse,
     Status,
     request_models,
 )
@@ -26,6 +27,7 @@ def component_schemas(settings: Settings) -> dict:
     models = request_models(settings)
     named = {"AnalyzeRequest": (models.analyze, "validation"), "ReferencesRequest": (models.references, "validation"),
              "AnalyzeResponse": (AnalyzeResponse, "serialization"), "ModelsResponse": (ModelsResponse, "serialization"),
+             "ReloadResponse": (ReloadResponse, "serialization"),
              "ReferencesResponse": (ReferencesResponse, "serialization"), "IndexStats": (IndexStats, "serialization"),
              "Status": (Status, "serialization"), "Error": (Error, "serialization")}
     _, top = TypeAdapter.json_schemas([(name, mode, TypeAdapter(model)) for name, (model, mode) in named.items()],
@@ -67,8 +69,14 @@ def openapi_document(settings: Settings | None = None) -> dict:
             "/v1/analyze": {"post": {
                 "summary": "Score a batch of documents", "security": secured, "requestBody": _body("AnalyzeRequest"),
                 "responses": {"200": _json("AnalyzeResponse", "scores"), **_errors(400, 401, 413, 415, 422)}}},
-            "/v1/models": {"get": {"summary": "The loaded model", "security": secured,
+            "/v1/models": {"get": {"summary": "The model that answers", "security": secured,
                                    "responses": {"200": _json("ModelsResponse", "model"), **_errors(401)}}},
+            "/v1/models/reload": {"post": {
+                "summary": "Load the model again from its path, without downtime (needs an admin key)",
+                "security": [{"bearer": []}] if settings.admin() else [],
+                "responses": {"200": _json("ReloadResponse", "reloaded in this process"),
+                              "202": _json("ReloadResponse", "the server's master is reloading"),
+                              **_errors(401, 403, 500)}}},
             "/v1/references": {"post": {
                 "summary": "Add originals to the reference index (idempotent by id)", "security": secured,
                 "requestBody": _body("ReferencesRequest"),

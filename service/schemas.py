@@ -40,6 +40,8 @@ class DocumentFailure(BaseModel):
 class ModelInfo(BaseModel):
     name: str
     version: str
+    path: str = Field(description="where the model was loaded from")
+    loaded_at: str = Field(description="when this process (or the server's master) loaded it, UTC")
     categories: list[Category]
     thresholds: dict[str, Any] = Field(description="spun_text: by document length, [{min_words, threshold}] (a band "
                                                    "runs to the next min_words); machine_paraphrase: one value")
@@ -49,6 +51,12 @@ class ModelInfo(BaseModel):
 
 class ModelsResponse(BaseModel):
     models: list[ModelInfo]
+
+
+class ReloadResponse(BaseModel):
+    status: Literal["reloaded", "reloading"] = Field(description="reloading: the server's master loads it and "
+                                                                 "replaces its workers; GET /v1/models tells when")
+    model_version: str
 
 
 class AnalyzeResponse(BaseModel):

@@ -33,11 +33,30 @@ class GunicornServer(BaseApplication):
     def load(self):
         return self.application
 
+    def reload(self) -> None:
+        """On SIGHUP, in the master: load the model again before gunicorn forks the new workers,
+        which start with it while the old ones finish what they hold. A model that cannot be loaded
+        leaves the old one answering."""
+        super().reload()
+        from service.models import install, load
+
+        try:
+            detector = load(self.application.extensions["settings"])
+        except Exception as exc:  # noqa: BLE001 - whatever is wrong with the new model, keep serving the old
+            self.application.logger.error("reload: keeping model %s: %s", self.application.extensions["detector"].version,
+                                          " ".join(str(exc).split()))
+            return
+        install(self.application, detector)
+        self.application.logger.warning("reload: model %s answers now", detector.version)
+
 
 def _post_fork(server, worker) -> None:
     from threadpoolctl import threadpool_limits
 
+    from service.models import MASTER_PID
+
     threadpool_limits(limits=1)  # workers share the cores: one BLAS thread each
+    server.app.application.config[MASTER_PID] = os.getppid()
 
 
 def _child_exit(server, worker) -> None:
@@ -51,15 +70,23 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int, timeout: int)
     port is bound (the command line reports it in one line)."""
     metrics_dir = tempfile.mkdtemp(prefix="spun-detector-metrics-")
     os.environ[MULTIPROCESS_DIR] = metrics_dir  # before prometheus_client is imported
+
+    def remove_metrics(server=None) -> None:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
     try:
         from detector.settings import Settings
         from service.app import create_app
 
         app = create_app(Settings.from_env())
-        options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
-                   "timeout": timeout, "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS, "keepalive": KEEPALIVE_SECONDS,
-                   "preload_app": True, "accesslog": None, "post_fork": _post_fork, "child_exit": _child_exit}
-        GunicornServer(app, options).run()
-    finally:
-        shutil.rmtree(metrics_dir, ignore_errors=True)
+    except BaseException:
+        remove_metrics()
+        raise
+    # Removed by the master when it exits (on_exit), not in a finally block here: the workers are
+    # forked inside run() and leave through this same stack, which would remove it under the others.
+    options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
+               "timeout": timeout, "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS, "keepalive": KEEPALIVE_SECONDS,
+               "preload_app": True, "accesslog": None, "post_fork": _post_fork, "child_exit": _child_exit,
+               "on_exit": remove_metrics}
+    GunicornServer(app, options).run()
     return 0

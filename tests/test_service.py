@@ -233,3 +233,35 @@ def test_a_request_over_the_character_budget_is_refused(tiny_model):
     response = analyze(client, {"documents": documents})
     assert response.status_code == 413 and response.get_json()["error"]["code"] == "too_many_characters"
     assert analyze(client, {"documents": documents[:2]}).status_code == 200
+
+
+def test_models_reload_needs_an_admin_key_and_swaps_in_process(tiny_model, tmp_path):
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model, folder)
+    client = make_client(folder, admin_keys="admin-key")
+    before = client.get("/v1/models").get_json()["models"][0]
+    assert before["path"] == str(folder) and before["loaded_at"]
+    assert client.post("/v1/models/reload").status_code == 401
+    assert client.post("/v1/models/reload", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "version": "9.9.9"}))
+    response = client.post("/v1/models/reload", headers={"Authorization": "Bearer admin-key"})
+    assert response.status_code == 200 and response.get_json() == {"status": "reloaded", "model_version": "9.9.9"}
+    assert client.get("/v1/models").get_json()["models"][0]["version"] == "9.9.9"
+    validate(response, "/v1/models/reload", "post")
+    disabled = make_client(folder).post("/v1/models/reload", headers={"Authorization": "Bearer admin-key"})
+    assert disabled.status_code == 403 and disabled.get_json()["error"]["code"] == "administration_disabled"
+
+
+def test_a_model_that_cannot_be_loaded_leaves_the_old_one_answering(tiny_model, tmp_path):
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model, folder)
+    client = make_client(folder, admin_keys="admin-key")
+    (folder / "manifest.json").write_text("{broken")
+    response = client.post("/v1/models/reload", headers={"Authorization": "Bearer admin-key"})
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == "model_not_loaded"
+    assert analyze(client, {"documents": [{"id": "a", "text": SPUN}]}).status_code == 200

@@ -38,14 +38,7 @@ def get(port: int, path: str, timeout: float = 5):
 def server(tiny_model):
     port = free_port()
     process = serve(port, {"SPUN_DETECTOR_MODEL_PATH": str(tiny_model), "SPUN_DETECTOR_MAX_BODY_BYTES": str(MAX_BODY)})
-    deadline = time.time() + 60
-    while True:
-        try:
-            assert get(port, "/readyz")[0] == 200
-            break
-        except OSError:
-            assert process.poll() is None and time.time() < deadline, "gunicorn did not become ready"
-            time.sleep(0.2)
+    wait_until_ready(port, process)
     yield port
     process.terminate()
     process.wait(timeout=60)
@@ -113,3 +106,65 @@ def test_serve_fails_in_one_line_before_binding(tiny_model, env, message):
     assert error.count("\n") == 1 and message in error and "Traceback" not in error, error
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_a_new_model_is_swapped_in_under_load_without_a_failed_request(tiny_model, tmp_path):
+    import shutil
+    import threading
+
+    for name, version in (("a", "1.0.0-a"), ("b", "2.0.0-b")):
+        shutil.copytree(tiny_model, tmp_path / name)
+        manifest = json.loads((tmp_path / name / "manifest.json").read_text())
+        (tmp_path / name / "manifest.json").write_text(json.dumps({**manifest, "version": version}))
+    current = tmp_path / "current"
+    current.symlink_to(tmp_path / "a")
+    port = free_port()
+    process = serve(port, {"SPUN_DETECTOR_MODEL_PATH": str(current), "SPUN_DETECTOR_ADMIN_KEYS": "admin-key"})
+    try:
+        wait_until_ready(port, process)
+        request = json.dumps({"documents": [{"id": "r", "text": SPUN}]}).encode()
+        outcomes, stop = [], threading.Event()
+
+        def load():
+            while not stop.is_set():
+                try:
+                    with urllib.request.urlopen(urllib.request.Request(
+                            f"http://127.0.0.1:{port}/v1/analyze", data=request,
+                            headers={"Content-Type": "application/json"}), timeout=30) as response:
+                        outcomes.append(response.status)
+                except Exception as exc:  # noqa: BLE001 - every failure counts
+                    outcomes.append(repr(exc))
+
+        clients = [threading.Thread(target=load) for _ in range(4)]
+        for client in clients:
+            client.start()
+        time.sleep(1)
+        current.unlink()
+        current.symlink_to(tmp_path / "b")
+        reload = urllib.request.Request(f"http://127.0.0.1:{port}/v1/models/reload", method="POST",
+                                        headers={"Authorization": "Bearer admin-key"})
+        with urllib.request.urlopen(reload, timeout=10) as response:
+            assert response.status == 202
+        deadline = time.time() + 30
+        while json.loads(get(port, "/v1/models")[1])["models"][0]["version"] != "2.0.0-b":
+            assert time.time() < deadline, "the new model never answered"
+            time.sleep(0.2)
+        time.sleep(1)
+        stop.set()
+        for client in clients:
+            client.join()
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    assert len(outcomes) > 20 and set(outcomes) == {200}, [o for o in outcomes if o != 200][:3]
+
+
+def wait_until_ready(port: int, process) -> None:
+    deadline = time.time() + 60
+    while True:
+        try:
+            assert get(port, "/readyz")[0] == 200
+            return
+        except OSError:
+            assert process.poll() is None and time.time() < deadline, "gunicorn did not become ready"
+            time.sleep(0.2)

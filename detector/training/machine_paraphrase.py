@@ -101,6 +101,13 @@ def attribute_features(lexical, texts: list[str], stats: NgramStats, desc: str) 
     return np.column_stack([lexical.decision_function(texts), style_matrix(texts, stats, desc)])
 
 
+def attribute_classifier(seed: int) -> HistGradientBoostingClassifier:
+    """The attribute's classifier over ``FEATURE_NAMES``: its score can only rise with the lexical
+    score (the first feature)."""
+    return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0,
+                                          random_state=seed, monotonic_cst=[1] + [0] * (len(FEATURE_NAMES) - 1))
+
+
 def train_machine_paraphrase(stats: NgramStats, splits: TranslationSplits, native_train: list[Article],
                              native_validation: list[Article], seed: int) -> tuple[MachineParaphraseModel, dict]:
     """The fitted attribute model and what the manifest records about its training. The lexical
@@ -117,10 +124,7 @@ def train_machine_paraphrase(stats: NgramStats, splits: TranslationSplits, nativ
     features = np.vstack([translation_rows, attribute_features(lexical, native, stats, "native style")])
     labels = np.array([t.label for t in translations] + [0] * len(native))
     weights = np.concatenate([source_balanced_weights(translations), np.full(len(native), NATIVE_WEIGHT)])
-    classifier = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
-                                                l2_regularization=1.0, random_state=seed,
-                                                monotonic_cst=[1] + [0] * (features.shape[1] - 1))
-    classifier.fit(features, labels, sample_weight=weights)
+    classifier = attribute_classifier(seed).fit(features, labels, sample_weight=weights)
     model = MachineParaphraseModel(compile_lexical(lexical), compile_forest(classifier, FEATURE_NAMES), 0.5, stats)
 
     native_texts = [a.text for a in native_validation[:MAX_NATIVE_DOCUMENTS]]

@@ -8,6 +8,7 @@ import numpy as np
 
 from detector.evaluation.spin import BENCHMARK_POLICIES
 
+CARD = "MODEL_CARD.md"
 ROC_PLOT = "roc.png"
 HISTOGRAM_PLOT = "score_histogram.png"
 
@@ -90,7 +91,7 @@ def _unseen(policies: list[str]) -> str:
 def write_model_card(folder: Path, manifest: dict, scores: np.ndarray, labels: np.ndarray,
                      subsets: np.ndarray) -> None:
     write_plots(folder, scores, labels, subsets)
-    (folder / "MODEL_CARD.md").write_text(card_text(manifest))
+    (folder / CARD).write_text(card_text(manifest))
 
 
 def card_text(manifest: dict) -> str:
@@ -190,3 +191,73 @@ By system:
 {metrics_markdown(test.get('by system', {}))}
 """
 
+
+
+def write_refit_card(folder: Path, manifest: dict) -> None:
+    (folder / CARD).write_text(refit_card_text(manifest))
+
+
+def refit_card_text(manifest: dict) -> str:
+    """The card of a refitted model: what it was refitted from and on, and before against after."""
+    refit = manifest["refit"]
+    attributes = refit["attributes"]
+    machine = attributes["machine_paraphrase"]
+    worse = refit["before_after"]["worse"]
+    return f"""# Model card: spun-detector {manifest['version']} (refitted)
+
+Refitted from model {refit['base']['version']} (`{refit['base']['path']}`) with `{refit['command']}` in
+{refit['seconds']} s (seed {refit['seed']}; {refit['trained_at']}). Artifact format {manifest['format_version']}; code version {manifest['code_version']}.
+
+## What was refitted
+
+- Kept byte for byte: the statistics, candidate table, context model and token model of the base.
+- `spun_text`: a new document classifier and thresholds by length (words: threshold):
+  {', '.join(f"{band['min_words']}+: {band['threshold']:.4f}" for band in manifest['thresholds_by_length'])}.
+  Fitted on {json.dumps(attributes['spun_text']['fitted_on'])}; thresholds flag at most
+  {attributes['spun_text']['max_false_positive_rate']:.2%} of {attributes['spun_text']['threshold_clean_documents']} held-out clean documents.
+- `machine_paraphrase`: {_machine_refit_line(machine, manifest)}
+
+## Data
+
+- Labeled: {', '.join(refit['labeled']) or '-'}
+- Clean text: {', '.join(refit['clean']) or '-'}
+- Project data (anchors and benchmarks): {refit['data'] or '-'}
+- Documents: {json.dumps(refit['documents'])} (split by document, a quarter held out)
+
+## Before and after: held-out labeled documents and clean text
+
+{comparison_markdown(refit['before_after']['labeled'])}
+{_project_section(refit['before_after'])}
+## Where the refit does worse
+
+{chr(10).join(f'- **Worse:** {line}' for line in worse) if worse else 'Nowhere worse than the base by more than 0.005 in ROC AUC, recall or false-positive rate.'}
+"""
+
+
+def _machine_refit_line(record: dict, manifest: dict) -> str:
+    if not record.get("refitted"):
+        return f"kept from the base ({record['why']})."
+    return (f"a new classifier over the base's lexical model, fitted on {json.dumps(record['fitted_on'])}; threshold "
+            f"{manifest['machine_paraphrase']['threshold']:.4f} (at most {record['max_false_positive_rate']:.0%} of "
+            f"{record['threshold_documents']} held-out documents).")
+
+
+def comparison_markdown(by_model: dict) -> str:
+    """One table per attribute: each model's metrics per subset ({model: {attribute: {subset: metrics}}})."""
+    sections = []
+    for attribute in dict.fromkeys(a for tables in by_model.values() for a in tables):
+        rows = ["| model | subset | documents | positives | ROC AUC | recall | false-positive rate |",
+                "|---|---|---|---|---|---|---|"]
+        for name, tables in by_model.items():
+            for subset, m in tables.get(attribute, {}).items():
+                rows.append(f"| {name} | {subset} | {m['documents']} | {m['positives']} | {_fmt(m['roc_auc'])} | "
+                            f"{_fmt(m['recall'])} | {_fmt(m['false_positive_rate'])} |")
+        sections.append(f"`{attribute}`:\n\n" + "\n".join(rows) + "\n")
+    return "\n".join(sections) or "No held-out labeled documents.\n"
+
+
+def _project_section(before_after: dict) -> str:
+    if "project_news" not in before_after:
+        return "\nThe project's benchmarks were not run (give `--data` to run them).\n"
+    return ("\n## Before and after: the project's held-out news (spun by the project's spinner)\n\n"
+            + comparison_markdown(before_after["project_news"]))
