@@ -144,6 +144,17 @@ def require(condition: bool, message: str) -> None:
         raise TrainingDataError(message)
 
 
+def check_enough(attribute: str, fit: Part, negatives: list[str]) -> None:
+    """Enough documents of each class to fit on, and held-out negatives to choose a threshold on."""
+    require(fit.count(0) >= MIN_PER_CLASS and fit.count(1) >= MIN_PER_CLASS,
+            f"too few documents to fit {attribute}: {fit.count(1)} rewritten and {fit.count(0)} not to fit with, "
+            f"at least {MIN_PER_CLASS} of each needed (add labeled documents or clean text)")
+    require(len(negatives) >= MIN_THRESHOLD_NEGATIVES,
+            f"too few documents to set a threshold for {attribute}: {len(negatives)} held-out documents that are "
+            f"not rewritten, at least {MIN_THRESHOLD_NEGATIVES} needed ({HELD_OUT_SHARE:.0%} of the clean text and "
+            f"of the labeled documents are held out)")
+
+
 def featurize(detector: Detector, texts: list[str], desc: str) -> tuple[np.ndarray, np.ndarray]:
     """spun_text document features and word counts, with the base model's evidence."""
     analyses = [detector.engine.analyze(text) for text in tqdm(texts, desc=desc, unit=" docs", mininterval=1, disable=None)]
@@ -166,14 +177,8 @@ def refit_spun_text(base: Detector, data: UserData, anchors: Anchors, seed: int)
     recipe, thesaurus = TrainingConfig(news=[]), Thesaurus.load()
     clean = [Article(f"clean:{k}", text) for k, text in enumerate(data.clean_fit)]
     fit.add(*labelled(clean + anchors.fit, recipe, thesaurus, seed))  # each clean text and a spun variant
-    require(fit.count(0) >= MIN_PER_CLASS and fit.count(1) >= MIN_PER_CLASS,
-            f"too few documents to fit spun_text: {fit.count(1)} spun and {fit.count(0)} clean to fit with, "
-            f"at least {MIN_PER_CLASS} of each needed (add labeled documents or clean text)")
     negatives = data.held_out_negatives(CATEGORY) + [a.text for a in anchors.held_out]
-    require(len(negatives) >= MIN_THRESHOLD_NEGATIVES,
-            f"too few documents to set a threshold: {len(negatives)} held-out clean documents, at least "
-            f"{MIN_THRESHOLD_NEGATIVES} needed ({HELD_OUT_SHARE:.0%} of the clean text and of the labeled clean "
-            f"documents are held out)")
+    check_enough(CATEGORY, fit, negatives)
     features, _ = featurize(base, fit.texts, "spun_text features")
     classifier = document_classifier(seed).fit(features, np.array(fit.labels))
     clean_features, words = featurize(base, negatives, "spun_text threshold")
@@ -191,13 +196,8 @@ def refit_machine_paraphrase(base: Detector, data: UserData, anchors: Anchors, s
         return None, None, {"refitted": False, "why": "no labeled document judges machine_paraphrase"}
     fit = Part(list(labeled.texts), list(labeled.labels))
     fit.add(data.clean_fit + [a.text for a in anchors.fit], [0] * (len(data.clean_fit) + len(anchors.fit)))
-    require(fit.count(1) >= MIN_PER_CLASS and fit.count(0) >= MIN_PER_CLASS,
-            f"too few documents to fit machine_paraphrase: {fit.count(1)} machine-rewritten and {fit.count(0)} "
-            f"not to fit with, at least {MIN_PER_CLASS} of each needed")
     negatives = data.held_out_negatives(MACHINE_CATEGORY) + [a.text for a in anchors.held_out]
-    require(len(negatives) >= MIN_THRESHOLD_NEGATIVES,
-            f"too few documents to set the machine_paraphrase threshold: {len(negatives)} held-out documents "
-            f"that are not machine-rewritten, at least {MIN_THRESHOLD_NEGATIVES} needed")
+    check_enough(MACHINE_CATEGORY, fit, negatives)
     classifier = attribute_classifier(seed).fit(machine_features(base, fit.texts, "machine_paraphrase features"),
                                                 np.array(fit.labels))
     scores = classifier.predict_proba(machine_features(base, negatives, "machine_paraphrase threshold"))[:, 1]
