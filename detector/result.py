@@ -1,5 +1,5 @@
 """What scoring returns: one ``Result`` per document with its ``Span`` evidence and, with a
-reference index, its ``Match`` es. The library returns these objects; the command line and the
+reference index, its ``Match`` es (with their ``Passage`` s). The library returns these objects; the command line and the
 service write ``to_dict()``, and the service's OpenAPI document is generated from these classes."""
 from __future__ import annotations
 
@@ -50,16 +50,34 @@ class Deletion:
 
 
 @dataclass(frozen=True)
+class Passage:
+    """Consecutive query sentences aligned in order with consecutive source sentences."""
+
+    begin: int  # offsets in the query
+    end: int
+    source_begin: int  # offsets in the source
+    source_end: int
+    similarity: float  # mean over the aligned sentence pairs, 0-1 (content terms shared)
+
+
+MatchKind = Literal["copied", "spun", "paraphrased"]
+
+
+@dataclass(frozen=True)
 class Match:
-    """An indexed original that the document was rewritten from, aligned word by word."""
+    """An indexed original that the document was rewritten from, with the passages aligned sentence
+    by sentence and, for spun and copied text, word by word."""
 
     source_id: str
-    copy_score: float  # aligned words of both texts over all their words
+    kind: MatchKind  # copied word for word, spun (words swapped one for one) or paraphrased (sentences reworded)
+    copy_score: float  # aligned words of both texts over all their words (ranks the matches)
     coverage: float  # aligned share of the query's words
-    substitution_rate: float  # substituted share of the aligned words
-    substitutions: list[Substitution] = field(default_factory=list)
+    source_coverage: float  # aligned share of the source's words
+    substitution_rate: float  # substituted share of the aligned words (0 for paraphrased matches)
+    substitutions: list[Substitution] = field(default_factory=list)  # spun and copied matches only
     insertions: list[Insertion] = field(default_factory=list)
     deletions: list[Deletion] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,11 +1,12 @@
 """Token alignment of a query against a source: what was copied, what was swapped for what, and
-which passages were inserted or deleted."""
+which passages were inserted or deleted. Whole texts for a spun copy; for a partial copy, only the
+passages the sentence alignment paired, so that unrelated text around them yields no swaps."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from detector.reference.diff import opcodes
-from detector.result import Deletion, Insertion, Match, Substitution
+from detector.result import Deletion, Insertion, Substitution
 from detector.text import Token, tokenize
 
 MAX_PHRASE_TOKENS = 3  # a longer replaced run is an edited passage, not a substitution
@@ -13,47 +14,86 @@ MAX_PHRASE_TOKENS = 3  # a longer replaced run is an edited passage, not a subst
 
 @dataclass
 class Alignment:
-    copy_score: float
-    coverage: float
-    substitution_rate: float
+    query_tokens: int  # tokens of the whole texts
+    source_tokens: int
+    aligned_query: int = 0  # tokens copied or substituted one for one (or as a short phrase)
+    aligned_source: int = 0
+    compared_query: int = 0  # tokens of the query inside the aligned passages
+    substituted: int = 0  # query tokens substituted
+    aligned_begins: set[int] = field(default_factory=set)  # where the aligned query tokens begin
     substitutions: list[Substitution] = field(default_factory=list)
     insertions: list[Insertion] = field(default_factory=list)
     deletions: list[Deletion] = field(default_factory=list)
 
-    def match(self, source_id: str) -> Match:
-        """This alignment as a match of the source ``source_id``."""
-        return Match(source_id, round(self.copy_score, 4), round(self.coverage, 4), round(self.substitution_rate, 4),
-                     self.substitutions, self.insertions, self.deletions)
+    @property
+    def coverage(self) -> float:
+        """Share of the query's tokens aligned with the source."""
+        return self.aligned_query / max(1, self.query_tokens)
+
+    @property
+    def source_coverage(self) -> float:
+        return self.aligned_source / max(1, self.source_tokens)
+
+    @property
+    def copy_score(self) -> float:
+        """Aligned tokens of both texts over all their tokens."""
+        return (self.aligned_query + self.aligned_source) / max(1, self.query_tokens + self.source_tokens)
+
+    @property
+    def substitution_rate(self) -> float:
+        return self.substituted / max(1, self.aligned_query)
+
+    @property
+    def density(self) -> float:
+        """Share of the compared query tokens that the word alignment accounts for: near 1 for a
+        spun or copied passage, lower for a reworded one."""
+        return self.aligned_query / max(1, self.compared_query)
 
 
-def align(query: str, source: str, query_tokens: list[Token] | None = None) -> Alignment:
-    """Align two texts word by word; offsets refer to each text as given. ``query_tokens`` saves
-    tokenising the query again when it is aligned against several sources."""
+def align(query: str, source: str, query_tokens: list[Token] | None = None,
+          source_tokens: list[Token] | None = None) -> Alignment:
+    """Align two whole texts word by word; offsets refer to each text as given. ``query_tokens``
+    saves tokenising the query again when it is aligned against several sources."""
     query_tokens = tokenize(query) if query_tokens is None else query_tokens
-    source_tokens = tokenize(source)
-    equal = substituted = 0
-    result = Alignment(0.0, 0.0, 0.0)
-    steps = opcodes([t.text.lower() for t in source_tokens], [t.text.lower() for t in query_tokens])
-    for tag, s1, s2, q1, q2 in steps:
-        if tag == "equal":
-            equal += q2 - q1
-        elif tag == "replace" and (s2 - s1 == q2 - q1 or max(s2 - s1, q2 - q1) <= MAX_PHRASE_TOKENS):
-            substituted += q2 - q1
-            pieces = zip(range(s1, s2), range(q1, q2)) if s2 - s1 == q2 - q1 else [(None, None)]
-            for s, q in pieces:
-                first_s, last_s = (s, s) if s is not None else (s1, s2 - 1)
-                first_q, last_q = (q, q) if q is not None else (q1, q2 - 1)
-                begin, end = query_tokens[first_q].begin, query_tokens[last_q].end
-                source_begin, source_end = source_tokens[first_s].begin, source_tokens[last_s].end
-                result.substitutions.append(Substitution(source[source_begin:source_end], query[begin:end],
-                                                         source_begin, source_end, begin, end))
-        else:
+    source_tokens = tokenize(source) if source_tokens is None else source_tokens
+    return align_passages(query, source, [(query_tokens, source_tokens)], len(query_tokens), len(source_tokens))
+
+
+def align_passages(query: str, source: str, passages: list[tuple[list[Token], list[Token]]], query_total: int,
+                   source_total: int) -> Alignment:
+    """Align each (query tokens, source tokens) passage word by word; tokens carry offsets in the
+    whole texts, and the rates are over the whole texts' ``query_total`` and ``source_total`` tokens."""
+    result = Alignment(query_total, source_total)
+    for query_tokens, source_tokens in passages:
+        _align_passage(query, source, query_tokens, source_tokens, result)
+    return result
+
+
+def _align_passage(query: str, source: str, query_tokens: list[Token], source_tokens: list[Token],
+                   result: Alignment) -> None:
+    result.compared_query += len(query_tokens)
+    for tag, s1, s2, q1, q2 in opcodes([t.text.lower() for t in source_tokens], [t.text.lower() for t in query_tokens]):
+        swapped = tag == "replace" and (s2 - s1 == q2 - q1 or max(s2 - s1, q2 - q1) <= MAX_PHRASE_TOKENS)
+        if tag == "equal" or swapped:
+            result.aligned_query += q2 - q1
+            result.aligned_source += s2 - s1
+            result.aligned_begins.update(token.begin for token in query_tokens[q1:q2])
+        if swapped:
+            result.substituted += q2 - q1
+            _substitutions(query, source, query_tokens[q1:q2], source_tokens[s1:s2], result)
+        elif tag != "equal":
             if q2 > q1:
                 result.insertions.append(Insertion(query_tokens[q1].begin, query_tokens[q2 - 1].end))
             if s2 > s1:
                 result.deletions.append(Deletion(source_tokens[s1].begin, source_tokens[s2 - 1].end))
-    aligned = equal + substituted
-    result.coverage = aligned / max(1, len(query_tokens))
-    result.copy_score = 2 * aligned / max(1, len(query_tokens) + len(source_tokens))
-    result.substitution_rate = substituted / max(1, aligned)
-    return result
+
+
+def _substitutions(query: str, source: str, query_tokens: list[Token], source_tokens: list[Token],
+                   result: Alignment) -> None:
+    """Word for word when both runs are as long, else one phrase for another."""
+    pieces = zip(source_tokens, query_tokens) if len(source_tokens) == len(query_tokens) else [(None, None)]
+    for s, q in pieces:
+        source_begin, source_end = (s.begin, s.end) if s else (source_tokens[0].begin, source_tokens[-1].end)
+        begin, end = (q.begin, q.end) if q else (query_tokens[0].begin, query_tokens[-1].end)
+        result.substitutions.append(Substitution(source[source_begin:source_end], query[begin:end],
+                                                 source_begin, source_end, begin, end))

@@ -1,20 +1,30 @@
-"""The reference index: add originals, and for a query find the sources it was spun from,
-verified by fingerprint containment and explained by a word alignment."""
+"""The reference index: add originals, and for a query find the sources it was rewritten from.
+
+Two candidate stages feed one verification. The fingerprints (MinHash LSH over immutable 5-grams,
+verified by containment) find spun copies, whose content words were swapped; the lexical stage
+(BM25 over the query's rarest content terms) finds rewordings and partial copies, which keep the
+content words but not the immutable 5-grams. Every candidate is then aligned sentence by sentence
+(``matching``), and only sources with aligned passages are returned."""
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
 from detector.inputs import DocumentError, check_id, check_text
-from detector.reference.align import Alignment, align
 from detector.reference.fingerprints import band_keys, containment, minhash, pack, shingle_hashes, unpack
+from detector.reference.matching import Prepared, compare, prepare
 from detector.reference.storage import Entry, ReferenceStorage, open_storage
+from detector.reference.terms import document_terms
 from detector.result import Match
 from detector.text import Token, tokenize
 
 MIN_CONTAINMENT = 0.5
 MIN_SHINGLES = 5  # fewer immutable 5-grams (a text of a dozen words) make no reliable fingerprint
-MIN_COVERAGE = 0.3
 MAX_REFERENCE_CHARS = 2_000_000
+LEXICAL_CANDIDATES = 10
+MAX_QUERY_TERMS = 32
+POSTING_BUDGET = 4000  # postings a lexical search may read beyond its rarest term: bounds its time
 
 
 def fingerprint_keys(hashes: np.ndarray) -> list[bytes]:
@@ -24,9 +34,23 @@ def fingerprint_keys(hashes: np.ndarray) -> list[bytes]:
 
 
 def entry(document_id: str, text: str) -> Entry:
-    """What the storage keeps of a document: its text, band keys and fingerprint."""
-    hashes = shingle_hashes(tokenize(text))
-    return Entry(document_id, text, fingerprint_keys(hashes), pack(hashes))
+    """What the storage keeps of a document: its text, band keys, fingerprint and content terms."""
+    tokens = tokenize(text)
+    hashes = shingle_hashes(tokens)
+    return Entry(document_id, text, fingerprint_keys(hashes), pack(hashes), document_terms(tokens))
+
+
+def rare_terms(frequencies: dict[str, int]) -> list[str]:
+    """The terms to search for: the rarest the index holds, at most ``MAX_QUERY_TERMS`` and, after
+    the first, ``POSTING_BUDGET`` postings in all. Rare terms (names, numbers, uncommon words) pick
+    out the source; common ones would cost time and rank nothing."""
+    chosen, budget = [], POSTING_BUDGET
+    for term, count in sorted(frequencies.items(), key=lambda item: (item[1], item[0])):
+        if len(chosen) >= MAX_QUERY_TERMS or (chosen and count > budget):
+            break
+        chosen.append(term)
+        budget -= count
+    return chosen
 
 
 class ReferenceIndex:
@@ -61,9 +85,16 @@ class ReferenceIndex:
         return self.storage.stats()
 
     def query(self, text: str, limit: int = 3) -> list[Match]:
-        """Verified sources of ``text``, best copy first; empty when nothing matches. A text that
-        cannot be read raises ``DocumentError``."""
+        """Sources of ``text``, best copy first; empty when nothing matches. A text that cannot be
+        read raises ``DocumentError``."""
         tokens = tokenize(check_text(text, self.max_chars))
+        fingerprinted = self._fingerprinted(tokens)
+        candidates = list(dict.fromkeys([*fingerprinted, *self._lexical(tokens)]))
+        matches = self._compared(prepare(text, tokens), self.storage.texts(candidates), fingerprinted)
+        return sorted(matches, key=lambda m: -m.copy_score)[:limit]
+
+    def _fingerprinted(self, tokens: list[Token]) -> list[str]:
+        """Sources whose fingerprint holds most of the query's: candidates for a spun copy."""
         hashes = shingle_hashes(tokens)
         keys = fingerprint_keys(hashes)
         if not keys:
@@ -72,22 +103,26 @@ class ReferenceIndex:
         # A source shares many bands with its spun copy, chance neighbours one or two: only
         # candidates with at least half the best count are worth verifying.
         candidates = [source_id for source_id, count in shared if 2 * count >= shared[0][1]]
-        verified = [source_id for source_id, fingerprint in self.storage.fingerprints(candidates).items()
-                    if containment(hashes, unpack(fingerprint)) >= MIN_CONTAINMENT]
-        matches = self._aligned(text, tokens, self.storage.texts(verified))
-        return sorted(matches, key=lambda m: -m.copy_score)[:limit]
+        return [source_id for source_id, fingerprint in self.storage.fingerprints(candidates).items()
+                if containment(hashes, unpack(fingerprint)) >= MIN_CONTAINMENT]
+
+    def _lexical(self, tokens: list[Token]) -> list[str]:
+        """The sources that rank highest by BM25 over the query's rarest terms."""
+        terms = rare_terms(self.storage.frequencies(document_terms(tokens)))
+        return [source_id for source_id, _ in self.storage.search(terms, LEXICAL_CANDIDATES)]
 
     @staticmethod
-    def _aligned(text: str, tokens: list[Token], sources: dict[str, str]) -> list[Match]:
-        """Matches of the sources the query covers enough; a text stored under several ids (the
-        corpora repeat articles) is aligned once."""
-        alignments: dict[str, Alignment] = {}
+    def _compared(query: Prepared, sources: dict[str, str], fingerprinted: list[str]) -> list[Match]:
+        """Matches of the sources the alignment accepts; a text stored under several ids (the
+        corpora repeat articles) is compared once."""
+        done: dict[tuple[str, bool], Match | None] = {}
         matches = []
         for source_id, source in sources.items():
-            if source not in alignments:
-                alignments[source] = align(text, source, tokens)
-            if alignments[source].coverage >= MIN_COVERAGE:
-                matches.append(alignments[source].match(source_id))
+            key = (source, source_id in fingerprinted)
+            if key not in done:
+                done[key] = compare(query, prepare(source), source_id, key[1])
+            if done[key] is not None:
+                matches.append(replace(done[key], source_id=source_id))
         return matches
 
     def close(self) -> None:

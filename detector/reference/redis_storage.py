@@ -1,10 +1,25 @@
 """The shared backend: one Redis database (several indexes may share it under different prefixes).
 Texts and fingerprints live in two hashes, each band key is a set of document ids and each
 document's band keys a set; ``<prefix>:format`` holds the format number (documents without it are
-format 1)."""
+format 1).
+
+The lexical index gives each document a number (hashes ``docnum``: id -> number, ``docid``: number
+-> id) and keeps, per term, a posting list: a string of 4-byte document numbers (``post:<term>``).
+A set of ids per term would take some 60 bytes a posting, the packed list 4; its length is the
+term's document frequency. ``lengths`` packs each document's term count in 2 bytes at twice its
+number, ``total`` sums them. Lua scripts append, remove and score postings inside the server."""
 from __future__ import annotations
 
-from detector.reference.storage import FORMAT, MAX_CANDIDATES, IndexUnavailable, ReferenceStorage, check_format
+from detector.reference.storage import (
+    BM25_B,
+    BM25_K1,
+    FORMAT,
+    MAX_CANDIDATES,
+    IndexUnavailable,
+    ReferenceStorage,
+    check_format,
+)
+from detector.reference.terms import text_terms
 
 # Counts, inside the server, how many of the query's band sets hold each document and returns the
 # top ``ARGV[1]`` as id, count pairs: one round trip, and large band sets never cross the network.
@@ -29,6 +44,91 @@ return top
 """
 
 
+# KEYS: docnum, docid, next, lengths, total, then one posting list per term; ARGV: the document id.
+POST = """
+local number = redis.call('HGET', KEYS[1], ARGV[1])
+if not number then
+  number = redis.call('INCR', KEYS[3])
+  redis.call('HSET', KEYS[1], ARGV[1], number)
+  redis.call('HSET', KEYS[2], number, ARGV[1])
+end
+number = tonumber(number)
+local terms = #KEYS - 5
+redis.call('SETRANGE', KEYS[4], 2 * number, struct.pack('<I2', math.min(terms, 65535)))
+redis.call('INCRBY', KEYS[5], terms)
+local posting = struct.pack('<I4', number)
+for k = 6, #KEYS do
+  redis.call('APPEND', KEYS[k], posting)
+end
+"""
+
+# KEYS: docnum, docid, lengths, total, then the posting lists of the document's terms; ARGV: its id.
+UNPOST = """
+local number = redis.call('HGET', KEYS[1], ARGV[1])
+if not number then
+  return 0
+end
+local posting = struct.pack('<I4', tonumber(number))
+for k = 5, #KEYS do
+  local list = redis.call('GET', KEYS[k]) or ''
+  local at = string.find(list, posting, 1, true)
+  while at and (at - 1) % 4 ~= 0 do
+    at = string.find(list, posting, at + 1, true)
+  end
+  if at and #list == 4 then
+    redis.call('DEL', KEYS[k])
+  elseif at then
+    redis.call('SET', KEYS[k], string.sub(list, 1, at - 1) .. string.sub(list, at + 4))
+  end
+end
+redis.call('INCRBY', KEYS[4], 4 - #KEYS)
+redis.call('SETRANGE', KEYS[3], 2 * tonumber(number), struct.pack('<I2', 0))
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], number)
+return 1
+"""
+
+# BM25 as FTS5 computes it (idf floored at 1e-6, every term once per document). KEYS: docid, lengths,
+# total, then the query terms' posting lists; ARGV: limit, k1, b. Returns id, score pairs, best first.
+SEARCH = """
+local documents = redis.call('HLEN', KEYS[1])
+if documents == 0 then
+  return {}
+end
+local average = math.max(1, tonumber(redis.call('GET', KEYS[3]) or '0') / documents)
+local lengths = redis.call('GET', KEYS[2]) or ''
+local k1, b = tonumber(ARGV[2]), tonumber(ARGV[3])
+local sums = {}
+for k = 4, #KEYS do
+  local list = redis.call('GET', KEYS[k]) or ''
+  local found = #list / 4
+  local idf = math.log((documents - found + 0.5) / (found + 0.5))
+  if idf <= 0 then
+    idf = 1e-6
+  end
+  for at = 1, #list, 4 do
+    local number = struct.unpack('<I4', list, at)
+    sums[number] = (sums[number] or 0) + idf
+  end
+end
+local ranked = {}
+for number, sum in pairs(sums) do
+  local length = average
+  if 2 * number + 2 <= #lengths then
+    length = struct.unpack('<I2', lengths, 2 * number + 1)
+  end
+  ranked[#ranked + 1] = {number, sum * (k1 + 1) / (1 + k1 * (1 - b + b * length / average))}
+end
+table.sort(ranked, function(x, y) return x[2] > y[2] end)
+local top = {}
+for k = 1, math.min(tonumber(ARGV[1]), #ranked) do
+  top[#top + 1] = redis.call('HGET', KEYS[1], ranked[k][1])
+  top[#top + 1] = tostring(ranked[k][2])
+end
+return top
+"""
+
+
 class RedisStorage(ReferenceStorage):
     def __init__(self, url: str, prefix: str = "spun", upgrade: bool = False):
         import redis
@@ -37,6 +137,9 @@ class RedisStorage(ReferenceStorage):
         self.prefix = prefix
         self.texts_key, self.fingerprints_key = f"{prefix}:documents", f"{prefix}:fingerprints"
         self.count_shared = self.client.register_script(COUNT_SHARED)
+        self.post, self.unpost = self.client.register_script(POST), self.client.register_script(UNPOST)
+        self.search_postings = self.client.register_script(SEARCH)
+        self.lexical = [f"{prefix}:{name}" for name in ("docnum", "docid", "next", "lengths", "total")]
         try:
             found = self._stored_format()
         except redis.RedisError as exc:
@@ -64,26 +167,45 @@ class RedisStorage(ReferenceStorage):
             pipe.srem(self._band(key), document_id)
         pipe.delete(f"{self.prefix}:keys:{document_id}")
 
+    def _postings(self, terms: list[str]) -> list[str]:
+        return [f"{self.prefix}:post:{term}" for term in terms]
+
+    def _unindex(self, pipe, document_id: str, text: str) -> None:
+        """Take a stored document's terms out of the lexical index (nothing when it has none)."""
+        docnum, docid, _, lengths, total = self.lexical
+        self.unpost(keys=[docnum, docid, lengths, total, *self._postings(text_terms(text))], args=[document_id],
+                    client=pipe)
+
     def add_many(self, entries):
         with self.client.pipeline(transaction=False) as pipe:
             for entry in entries:
                 pipe.smembers(f"{self.prefix}:keys:{entry.id}")
-            old = pipe.execute()
+            pipe.hmget(self.texts_key, [entry.id for entry in entries])
+            pipe.hmget(self.lexical[0], [entry.id for entry in entries])
+            *old, old_texts, numbers = pipe.execute()
         with self.client.pipeline(transaction=True) as pipe:
-            for entry, old_keys in zip(entries, old):
+            for entry, old_keys, old_text, number in zip(entries, old, old_texts, numbers):
+                if number is not None and old_text is not None and old_text.decode("utf-8") == entry.text:
+                    continue  # stored as it is
                 self._unlink(pipe, entry.id, old_keys)
+                if number is not None and old_text is not None:
+                    self._unindex(pipe, entry.id, old_text.decode("utf-8"))
                 pipe.hset(self.texts_key, entry.id, entry.text)
                 pipe.hset(self.fingerprints_key, entry.id, entry.fingerprint)
                 for key in entry.keys:
                     pipe.sadd(self._band(key), entry.id)
                 if entry.keys:
                     pipe.sadd(f"{self.prefix}:keys:{entry.id}", *entry.keys)
+                self.post(keys=[*self.lexical, *self._postings(entry.terms)], args=[entry.id], client=pipe)
             pipe.execute()
 
     def remove(self, document_id):
         keys = self.client.smembers(f"{self.prefix}:keys:{document_id}")
+        text = self.client.hget(self.texts_key, document_id)
         with self.client.pipeline(transaction=True) as pipe:
             self._unlink(pipe, document_id, keys)
+            if text is not None:
+                self._unindex(pipe, document_id, text.decode("utf-8"))
             pipe.hdel(self.fingerprints_key, document_id)
             pipe.hdel(self.texts_key, document_id)
             return bool(pipe.execute()[-1])
@@ -102,6 +224,20 @@ class RedisStorage(ReferenceStorage):
     def candidates(self, keys, limit=MAX_CANDIDATES):
         flat = self.count_shared(keys=[self._band(key) for key in keys], args=[limit])
         return [(flat[k].decode("utf-8"), int(flat[k + 1])) for k in range(0, len(flat), 2)]
+
+    def frequencies(self, terms):
+        with self.client.pipeline(transaction=False) as pipe:
+            for key in self._postings(terms):
+                pipe.strlen(key)
+            return {term: size // 4 for term, size in zip(terms, pipe.execute()) if size}
+
+    def search(self, terms, limit):
+        if not terms:
+            return []
+        _, docid, _, lengths, total = self.lexical
+        flat = self.search_postings(keys=[docid, lengths, total, *self._postings(terms)],
+                                    args=[limit, BM25_K1, BM25_B])
+        return [(flat[k].decode("utf-8"), float(flat[k + 1])) for k in range(0, len(flat), 2)]
 
     def ids(self):
         return [i.decode("utf-8") for i in self.client.hkeys(self.texts_key)]

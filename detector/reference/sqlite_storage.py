@@ -1,16 +1,22 @@
 """The embedded backend: one SQLite file in WAL mode with full sync, so an acknowledged insert
 survives a crash and several processes can share the file. The format number is the file's
-``user_version``; a file with documents but no number is format 1."""
+``user_version``; a file with documents but no number is format 1.
+
+The lexical index is a contentless FTS5 table (rowid = the document's rowid; its terms are not
+stored twice: taking a document out recomputes them from its text) and a ``vocabulary`` table of
+document frequencies, which FTS5 cannot give cheaply and which choosing rare query terms needs."""
 from __future__ import annotations
 
 import os
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from detector.reference.storage import FORMAT, MAX_CANDIDATES, IndexUnavailable, ReferenceStorage, check_format
+from detector.reference.terms import text_terms
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, text TEXT NOT NULL)",
@@ -19,7 +25,12 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS bands (key BLOB NOT NULL, doc_id TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS bands_by_key ON bands (key)",
     "CREATE INDEX IF NOT EXISTS bands_by_doc ON bands (doc_id)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(terms, content='', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID",
 )
+MAX_VARIABLES = 900  # per statement: SQLite builds before 3.32 allow 999
+COUNT = ("INSERT INTO vocabulary (term, documents) VALUES (?, ?) "
+         "ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents")
 
 
 class SQLiteStorage(ReferenceStorage):
@@ -87,18 +98,61 @@ class SQLiteStorage(ReferenceStorage):
 
     def add_many(self, entries):
         with self._transaction() as cursor:
+            counts: Counter[str] = Counter()
             for entry in entries:
+                if self._unchanged(cursor, entry, counts):
+                    continue
                 cursor.execute("DELETE FROM bands WHERE doc_id = ?", (entry.id,))
-                cursor.execute("INSERT OR REPLACE INTO documents (id, text) VALUES (?, ?)", (entry.id, entry.text))
+                rowid = cursor.execute("INSERT INTO documents (id, text) VALUES (?, ?) ON CONFLICT (id) DO UPDATE "
+                                       "SET text = excluded.text RETURNING rowid", (entry.id, entry.text)).fetchone()[0]
                 cursor.execute("INSERT OR REPLACE INTO fingerprints (id, hashes) VALUES (?, ?)",
                                (entry.id, entry.fingerprint))
                 cursor.executemany("INSERT INTO bands (key, doc_id) VALUES (?, ?)", [(k, entry.id) for k in entry.keys])
+                cursor.execute("INSERT INTO search (rowid, terms) VALUES (?, ?)", (rowid, " ".join(entry.terms)))
+                counts.update(entry.terms)
+            self._count(cursor, counts)
+
+    def _unchanged(self, cursor: sqlite3.Cursor, entry, counts: Counter[str]) -> bool:
+        """True when ``entry`` is stored as it is; otherwise takes the stored version's terms out
+        of the lexical index (subtracting them from ``counts``)."""
+        old = cursor.execute("SELECT rowid, text FROM documents WHERE id = ?", (entry.id,)).fetchone()
+        if old is None or not self._searchable(cursor, old[0]):
+            return False  # new, or stored by a format before the lexical index (being migrated)
+        if old[1] == entry.text:
+            return True
+        self._unsearch(cursor, old[0], old[1], counts)
+        return False
+
+    @staticmethod
+    def _searchable(cursor: sqlite3.Cursor, rowid: int) -> bool:
+        return cursor.execute("SELECT 1 FROM search_docsize WHERE id = ?", (rowid,)).fetchone() is not None
+
+    @staticmethod
+    def _unsearch(cursor: sqlite3.Cursor, rowid: int, text: str, counts: Counter[str]) -> None:
+        """Take a document out of the contentless FTS5 table, which needs the very terms it was given."""
+        terms = text_terms(text)
+        cursor.execute("INSERT INTO search (search, rowid, terms) VALUES ('delete', ?, ?)", (rowid, " ".join(terms)))
+        counts.subtract(terms)
+
+    @staticmethod
+    def _count(cursor: sqlite3.Cursor, counts: Counter[str]) -> None:
+        cursor.executemany(COUNT, [(term, n) for term, n in counts.items() if n])
+        if any(n < 0 for n in counts.values()):
+            cursor.execute("DELETE FROM vocabulary WHERE documents <= 0")
 
     def remove(self, document_id):
         with self._transaction() as cursor:
+            old = cursor.execute("SELECT rowid, text FROM documents WHERE id = ?", (document_id,)).fetchone()
+            if old is None:
+                return False
+            counts: Counter[str] = Counter()
+            if self._searchable(cursor, old[0]):
+                self._unsearch(cursor, old[0], old[1], counts)
+                self._count(cursor, counts)
             cursor.execute("DELETE FROM bands WHERE doc_id = ?", (document_id,))
             cursor.execute("DELETE FROM fingerprints WHERE id = ?", (document_id,))
-            return cursor.execute("DELETE FROM documents WHERE id = ?", (document_id,)).rowcount > 0
+            cursor.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            return True
 
     def texts(self, document_ids):
         return self._select("documents", "text", document_ids)
@@ -113,6 +167,26 @@ class SQLiteStorage(ReferenceStorage):
                 f"SELECT doc_id, COUNT(*) AS shared FROM bands WHERE key IN ({marks}) "
                 f"GROUP BY doc_id ORDER BY shared DESC LIMIT ?", (*keys, limit)).fetchall()
         return [(doc_id, shared) for doc_id, shared in rows]
+
+    def frequencies(self, terms):
+        found = {}
+        with self.lock:
+            for start in range(0, len(terms), MAX_VARIABLES):
+                chunk = terms[start:start + MAX_VARIABLES]
+                found.update(self.connection.execute(
+                    f"SELECT term, documents FROM vocabulary WHERE term IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
+    def search(self, terms, limit):
+        if not terms:
+            return []
+        query = " OR ".join(f'"{term}"' for term in terms)
+        with self.lock:
+            rows = self.connection.execute(
+                "SELECT documents.id, best.score FROM (SELECT rowid, -rank AS score FROM search WHERE search MATCH ? "
+                "ORDER BY rank LIMIT ?) AS best JOIN documents ON documents.rowid = best.rowid ORDER BY best.score DESC",
+                (query, limit)).fetchall()
+        return [(document_id, score) for document_id, score in rows]
 
     def ids(self):
         with self.lock:

@@ -1,17 +1,21 @@
 """Where the reference index keeps its documents: one interface, two backends.
 
 Each document is stored with its LSH band keys and its fingerprint (the packed shingle hashes that
-verification compares), so a query reads the text only of the sources it verified.
-``SQLiteStorage`` is the embedded default (WAL mode, full sync: an acknowledged insert survives a
-crash; several processes may share the file). ``RedisStorage`` shares one index between machines."""
+verification compares), so a query reads the text only of the sources it verified, and with its
+content terms in a lexical index that ranks documents by BM25 (the candidate stage that survives
+rewording). ``SQLiteStorage`` is the embedded default (WAL mode, full sync: an acknowledged insert
+survives a crash; several processes may share the file; FTS5 for the lexical index).
+``RedisStorage`` shares one index between machines (posting lists scored in a server-side script)."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import NamedTuple
 
-FORMAT = 2  # 1: texts and band keys only; 2: fingerprints stored too
+FORMAT = 3  # 1: texts and band keys only; 2: fingerprints stored too; 3: content terms in a lexical index
 MAX_CANDIDATES = 8  # verified by fingerprint: the true source shares the most bands, duplicates tie with it
+# BM25 as FTS5 computes it; every term counts once per document (the stored terms are distinct).
+BM25_K1, BM25_B = 1.2, 0.75
 
 
 class Entry(NamedTuple):
@@ -19,6 +23,7 @@ class Entry(NamedTuple):
     text: str
     keys: list[bytes]
     fingerprint: bytes
+    terms: list[str]  # distinct content terms (``terms.document_terms``), for the lexical index
 
 
 class ReferenceIndexError(RuntimeError):
@@ -46,11 +51,12 @@ def check_format(where: str, found: int | None, upgrade: bool) -> None:
 class ReferenceStorage(ABC):
     @abstractmethod
     def add_many(self, entries: list[Entry]) -> None:
-        """Store entries atomically; an existing id is replaced."""
+        """Store entries atomically; an existing id is replaced (and left alone when its text is the
+        same and it is stored in the current format)."""
 
     @abstractmethod
     def remove(self, document_id: str) -> bool:
-        """Delete a document with its keys and fingerprint; False when it was not there."""
+        """Delete a document with its keys, fingerprint and terms; False when it was not there."""
 
     @abstractmethod
     def texts(self, document_ids: list[str]) -> dict[str, str]:
@@ -66,6 +72,15 @@ class ReferenceStorage(ABC):
     @abstractmethod
     def candidates(self, keys: list[bytes], limit: int = MAX_CANDIDATES) -> list[tuple[str, int]]:
         """Ids sharing at least one band key, with the number of keys shared, most first."""
+
+    @abstractmethod
+    def frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many documents hold each term, for the terms some document holds, in one round trip."""
+
+    @abstractmethod
+    def search(self, terms: list[str], limit: int) -> list[tuple[str, float]]:
+        """The ``limit`` documents that score highest by BM25 over ``terms``, with their scores,
+        best first. The caller picks rare terms: every posting of every term is read."""
 
     @abstractmethod
     def ids(self) -> list[str]:

@@ -1,0 +1,125 @@
+"""Sentence alignment: which sentences of a query were rewritten from which sentences of a source,
+in order.
+
+Each sentence pair gets a similarity (the content terms they share). A rewrite keeps the source's
+sentences in order, so aligned text forms blocks: local alignments (Smith-Waterman over sentences)
+where each pair adds its similarity beyond what two sentences on one topic share by chance and each
+sentence skipped costs. Two reports of one event share names, numbers and quotations, and now and
+then a sentence, but not a run of reworded sentences in the same order: names and numbers weigh
+less and quotations add nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from detector.reference.sentences import Sentence
+
+CHANCE = 0.25  # similarity that two sentences on one topic, written apart, commonly reach
+GAP = 0.15  # cost of a query or source sentence left out inside a block
+MIN_SIMILARITY = 0.3  # an aligned pair below this is kept inside a block but is no evidence
+NAME_WEIGHT = 0.5  # weight of a name or number among a sentence's terms (other terms weigh 1)
+MIN_BLOCK_SCORE = 0.3
+
+
+@dataclass(frozen=True)
+class Pair:
+    query: int  # sentence positions
+    source: int
+    similarity: float
+    evidence: bool  # similar enough, and not a quotation: it counts towards a match
+
+
+@dataclass(frozen=True)
+class Block:
+    pairs: list[Pair]  # in order, starting and ending with evidence
+    score: float  # the similarity beyond chance the pairs add, less the gaps
+
+
+def _dice(query: list[frozenset[str]], source: list[frozenset[str]], light: frozenset[str]) -> np.ndarray:
+    """Weighted Dice coefficient of every (query, source) pair of sets; members in ``light`` weigh
+    ``NAME_WEIGHT``, the others 1."""
+    vocabulary: dict[str, int] = {}
+    rows = [[vocabulary.setdefault(member, len(vocabulary)) for member in members] for members in query]
+    columns = [[vocabulary.get(member, len(vocabulary)) for member in members] for members in source]
+    weights = np.ones(len(vocabulary) + 1)
+    weights[[vocabulary[member] for member in light.intersection(vocabulary)]] = NAME_WEIGHT
+    left, right = _incidence(rows, len(vocabulary) + 1), _incidence(columns, len(vocabulary) + 1)
+    sizes_q = left @ weights
+    sizes_s = np.array([sum(NAME_WEIGHT if member in light else 1.0 for member in members) for members in source])
+    shared = (left.multiply(weights) @ right.T).toarray()
+    return 2 * shared / np.maximum(1.0, sizes_q[:, None] + sizes_s[None, :])
+
+
+def _incidence(rows: list[list[int]], width: int) -> sparse.csr_matrix:
+    indices = np.fromiter((column for row in rows for column in row), dtype=np.int64)
+    indptr = np.cumsum([0] + [len(row) for row in rows])
+    return sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), width))
+
+
+def similarities(query: list[Sentence], source: list[Sentence]) -> np.ndarray:
+    """How alike each (query, source) sentence pair is, 0-1: the weighted Dice coefficient of their
+    terms, or of their immutable 4-grams where that is higher (a spinner swaps content words only,
+    so its sentences keep those)."""
+    names = frozenset().union(*(s.names for s in query), *(s.names for s in source))
+    terms = _dice([s.terms for s in query], [s.terms for s in source], names)
+    return np.maximum(terms, _dice([s.shingles for s in query], [s.shingles for s in source], frozenset()))
+
+
+def gains(similarity: np.ndarray, query: list[Sentence], source: list[Sentence]) -> np.ndarray:
+    """What each pair adds to a block: its similarity beyond chance; nothing for a quotation on
+    either side (reports of one event quote the same statements and posts, quoted or set apart)."""
+    quoted = np.array([s.quoted for s in query])[:, None] | np.array([s.quoted for s in source])[None, :]
+    return np.where(quoted, np.minimum(0.0, similarity - CHANCE), similarity - CHANCE)
+
+
+def _table(gain: np.ndarray) -> np.ndarray:
+    """Smith-Waterman table: ``table[i, j]`` is the best block ending at pair (i - 1, j - 1). A row
+    is computed at once: a run of skipped source sentences is a running maximum with a linear decay."""
+    rows, columns = gain.shape
+    table = np.zeros((rows + 1, columns + 1))
+    decay = GAP * np.arange(columns + 1)
+    for i in range(1, rows + 1):
+        above = table[i - 1]
+        ending = np.maximum(0.0, np.maximum(above[:-1] + gain[i - 1], above[1:] - GAP))
+        table[i] = np.maximum.accumulate(np.concatenate(([0.0], ending)) + decay) - decay
+    return table
+
+
+def _trace(table: np.ndarray, gain: np.ndarray, similarity: np.ndarray, i: int, j: int) -> list[Pair]:
+    pairs = []
+    while i > 0 and j > 0 and table[i, j] > 0:
+        if np.isclose(table[i, j], table[i - 1, j - 1] + gain[i - 1, j - 1]):
+            value = float(similarity[i - 1, j - 1])
+            pairs.append(Pair(i - 1, j - 1, value, bool(gain[i - 1, j - 1] > 0) and value >= MIN_SIMILARITY))
+            i, j = i - 1, j - 1
+        elif np.isclose(table[i, j], table[i - 1, j] - GAP):
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
+def _best_block(similarity: np.ndarray, gain: np.ndarray) -> Block | None:
+    if not similarity.size:
+        return None
+    table = _table(gain)
+    i, j = np.unravel_index(int(table.argmax()), table.shape)
+    pairs = _trace(table, gain, similarity, int(i), int(j))
+    evidence = [k for k, pair in enumerate(pairs) if pair.evidence]
+    return Block(pairs[evidence[0]:evidence[-1] + 1], float(table[i, j])) if evidence else None
+
+
+def blocks(similarity: np.ndarray, gain: np.ndarray) -> list[Block]:
+    """Blocks in order, each scoring at least ``MIN_BLOCK_SCORE``: the best one, then the best ones
+    before it and after it in both texts (a partial copy may take passages apart)."""
+    found = _best_block(similarity, gain)
+    if found is None or found.score < MIN_BLOCK_SCORE:
+        return []
+    first, last = found.pairs[0], found.pairs[-1]
+    before = blocks(similarity[:first.query, :first.source], gain[:first.query, :first.source])
+    after = blocks(similarity[last.query + 1:, last.source + 1:], gain[last.query + 1:, last.source + 1:])
+    shift = [Block([Pair(p.query + last.query + 1, p.source + last.source + 1, p.similarity, p.evidence)
+                    for p in block.pairs], block.score) for block in after]
+    return before + [found] + shift
