@@ -1,33 +1,52 @@
-"""Reference-index benchmark: retrieval of the true source of spun copies, false matches of clean
-articles that are not indexed, substitution pairs against the spinner's ground truth, and query
-latency / insert rate / size at 100,000 documents for the SQLite and Redis backends. Plain
-word-5-gram MinHash LSH (datasketch defaults) runs on the same queries for comparison.
+"""Reference-index benchmark.
+
+Retrieval: is the true source the first match of spun copies (10 / 30 / 50% spun), paraphrases
+(WMT21 machine translations against the human reference, ChatGPT "polish" rewrites of ACL
+abstracts, QuillBot rewrites of ChatGPT answers) and partial copies (a third of an article,
+copied or spun, inside other text; and the reverse, a full spun article against an indexed
+third)? False matches: clean AllSides articles that are not indexed, and independent reports of
+one event (AllSides articles of one day and topic from other outlets, alike by TF-IDF but sharing
+no sentence outside quotation marks) whose sibling is indexed. Substitution pairs against the
+spinner's ground truth; plain word-5-gram MinHash LSH (datasketch defaults) on the spun queries for
+comparison. Then insert rate, bytes per document and query latency at 100,000 documents for the
+SQLite and Redis backends.
 
     python benchmarks/reference_index.py --data ../shared/data [--redis redis://127.0.0.1:6379/14]
+    python benchmarks/reference_index.py --data ../shared/data --queries 50 --pairs 100 --partial 50 \
+        --independent 100 --clean 300 --scale 0          # a quick run while developing
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import lzma
 import random
+import re
 import statistics
 import tempfile
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import redis
 from datasketch import MinHash, MinHashLSH
+from sklearn.feature_extraction.text import TfidfVectorizer
 from tqdm import tqdm
 
 from detector.reference.index import ReferenceIndex, entry
 from detector.reference.redis_storage import RedisStorage
+from detector.reference.sentences import quotations, sentences
 from detector.reference.sqlite_storage import SQLiteStorage
+from detector.text import tokenize
 from detector.training.corpora import read_articles
 from detector.training.spinner import Spinner
 from detector.training.thesaurus import Thesaurus
 
 RATES = (0.10, 0.30, 0.50)
+MIN_PARTIAL_SENTENCES = 12  # a third of the article is then 4 sentences or more
+EVENT_SIMILARITY = 0.3  # TF-IDF cosine of two articles of one day and topic taken for one event
+SHARED_RUN = 10  # words: a run this long, outside quotation marks, in both articles is a copy
 
 
 def word_shingles(text: str) -> set[bytes]:
@@ -55,89 +74,260 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def pair_scores(changes, substitutions) -> tuple[int, int, int]:
     """(correct substitutions, substitutions reported, true changes found)."""
     correct = sum(1 for s in substitutions if any(
-        overlaps((s["begin"], s["end"]), (c.begin, c.end))
-        and overlaps((s["source_begin"], s["source_end"]), (c.original_begin, c.original_end)) for c in changes))
-    found = sum(1 for c in changes if any(overlaps((s["begin"], s["end"]), (c.begin, c.end)) for s in substitutions))
+        overlaps((s.begin, s.end), (c.begin, c.end))
+        and overlaps((s.source_begin, s.source_end), (c.original_begin, c.original_end)) for c in changes))
+    found = sum(1 for c in changes if any(overlaps((s.begin, s.end), (c.begin, c.end)) for s in substitutions))
     return correct, len(substitutions), found
 
 
-def modern_texts(data: Path, count: int) -> list[str]:
-    texts = []
-    with lzma.open(data / "corpus" / "news_allsides.jsonl.xz", "rt") as handle:
-        for line in handle:
-            texts.append(json.loads(line)["text"])
-            if len(texts) >= count:
-                break
-    return texts
+# --- data ---------------------------------------------------------------------------------------
+
+def read_jsonl(path: Path) -> list[dict]:
+    opener = lzma.open if path.suffix == ".xz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", default="../shared/data")
-    parser.add_argument("--queries", type=int, default=500)
-    parser.add_argument("--clean", type=int, default=3000)
-    parser.add_argument("--scale", type=int, default=100_000)
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
-    parser.add_argument("--output", default="benchmarks/results/reference_index.json")
-    args = parser.parse_args()
-    data = Path(args.data)
-    rng = random.Random(7)
-    news = [a for name in ("bbc.jsonl", "reuters_train.jsonl") for a in read_articles(data / "news" / name)]
-    report = {"indexed": len(news)}
-    scratch = tempfile.TemporaryDirectory(prefix="spun-detector-benchmark-")  # removed at exit, even on errors
-    folder = Path(scratch.name)
+def paraphrase_sets(data: Path, rng: random.Random, limit: int) -> tuple[dict, dict]:
+    """Originals to index ({id: text}) and query sets ({name: [(text, source id)]})."""
+    originals, queries = {}, {}
+    hppt = read_jsonl(data / "paraphrase_llm" / "hppt_chatgpt_polish.jsonl")
+    originals.update({f"hppt:{r['pair_id']}": r["text"] for r in hppt if r["label"] == "human"})
+    queries["chatgpt_polish"] = [(r["text"], f"hppt:{r['pair_id']}") for r in hppt if r["label"] != "human"]
+    quillbot = read_jsonl(data / "paraphrase_llm" / "quillbot_chatgpt_answers.jsonl")
+    originals.update({f"qb:{r['pair_id']}": r["text"] for r in quillbot if r["label"] == "machine_generated"})
+    queries["quillbot"] = [(r["text"], f"qb:{r['pair_id']}") for r in quillbot if r["label"] == "machine_paraphrase"]
+    queries["wmt21_machine_translation"] = []
+    for path in sorted((data / "mt").glob("wmt21_*.docs.jsonl")):
+        for record in read_jsonl(path):
+            source_id = f"wmt21:{record['pair']}:{record['docid']}"
+            originals[source_id] = " ".join(record["refs"]["A"])
+            queries["wmt21_machine_translation"] += [(" ".join(h), source_id) for h in record["hyps"].values()]
+    return originals, {name: _sample(pairs, limit, rng) for name, pairs in queries.items()}
 
-    index = ReferenceIndex(SQLiteStorage(folder / "news.db"))
-    started = time.perf_counter()
-    for start in tqdm(range(0, len(news), 500), desc="index news"):
-        index.add_many([(a.id, a.text) for a in news[start:start + 500]])
-    report["news_insert_docs_per_second"] = round(len(news) / (time.perf_counter() - started), 1)
-    baseline = MinHashLSH(threshold=0.9, num_perm=128)
-    for article in tqdm(news, desc="baseline index"):
-        baseline.insert(article.id, plain_minhash(article.text))
 
-    thesaurus = Thesaurus.load()
-    sample = rng.sample(news, args.queries)
+def _sample(items: list, limit: int, rng: random.Random) -> list:
+    return items if limit <= 0 or len(items) <= limit else rng.sample(items, limit)
+
+
+def unquoted_runs(text: str) -> set[tuple[str, ...]]:
+    """Word runs of ``SHARED_RUN`` outside quotation marks."""
+    spans = quotations(text)
+    kept = "".join(text[end:begin] for (_, end), (begin, _) in zip([(0, 0)] + spans, spans + [(len(text), 0)]))
+    words = re.findall(r"\w+", kept.lower())
+    return {tuple(words[k:k + SHARED_RUN]) for k in range(len(words) - SHARED_RUN + 1)}
+
+
+def independent_reports(allsides: list[dict], limit: int, rng: random.Random) -> list[tuple[dict, dict]]:
+    """(indexed, query) pairs: one day, one topic, other outlets, TF-IDF cosine at least
+    ``EVENT_SIMILARITY``, and no ``SHARED_RUN``-word run outside quotations in both (a shared run
+    is a wire story or a post that both copied, which is a copy). Each article in one pair at most."""
+    dated = [a for a in allsides if a["date"]]
+    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2).fit_transform(a["text"] for a in dated)
+    groups = defaultdict(list)
+    for k, article in enumerate(dated):
+        groups[(article["date"], article["topic"])].append(k)
+    candidates = []
+    for members in groups.values():
+        if len(members) > 1:
+            similarity = (vectors[members] @ vectors[members].T).toarray()
+            candidates += [(similarity[i, j], members[i], members[j]) for i, j in
+                           itertools.combinations(range(len(members)), 2)
+                           if similarity[i, j] >= EVENT_SIMILARITY and dated[members[i]]["outlet"] != dated[members[j]]["outlet"]]
+    pairs, used = [], set()
+    for _, i, j in sorted(candidates, reverse=True):
+        if i in used or j in used or unquoted_runs(dated[i]["text"]) & unquoted_runs(dated[j]["text"]):
+            continue
+        used |= {i, j}
+        pairs.append((dated[i], dated[j]))
+    return _sample(pairs, limit, rng)
+
+
+def third(text: str, rng: random.Random) -> str:
+    """A third of the text's sentences, in one piece."""
+    found = sentences(text, tokenize(text))
+    size = len(found) // 3
+    start = rng.randrange(len(found) - size + 1)
+    return text[found[start].begin:found[start + size - 1].end]
+
+
+def inside(part: str, other: str) -> str:
+    """``part`` as paragraphs in the middle of sentences of ``other`` twice its length (a third of
+    the article is then a third of the query too)."""
+    found = sentences(other, tokenize(other))
+    words, kept = len(part.split()), 0
+    while kept < len(found) and len(other[found[0].begin:found[kept].end].split()) < 2 * words:
+        kept += 1
+    half = found[kept // 2].begin if kept // 2 < len(found) else len(other)
+    end = found[min(kept, len(found) - 1)].end if found else len(other)
+    return f"{other[found[0].begin if found else 0:half].rstrip()}\n\n{part}\n\n{other[half:end]}"
+
+
+def long_enough(text: str) -> bool:
+    return len(sentences(text, tokenize(text))) >= MIN_PARTIAL_SENTENCES
+
+
+# --- measurements -------------------------------------------------------------------------------
+
+def rate_found(index: ReferenceIndex, pairs: list[tuple[str, str]], desc: str) -> dict:
+    """Share of queries whose source ranks first; which kind it was reported as; source coverage."""
+    found, kinds = 0, Counter()
+    for text, source_id in tqdm(pairs, desc=desc):
+        first = found_first(index.query(text), source_id)
+        found += first is not None
+        kinds[first.kind if first else "not found"] += 1
+    return {"queries": len(pairs), "found_first": round(found / max(1, len(pairs)), 4), "kinds": dict(kinds)}
+
+
+def spun_retrieval(index, baseline, sample, thesaurus, rng) -> tuple[dict, dict]:
     retrieval, pairs = {}, [0, 0, 0, 0]
     for rate in RATES:
         ours = plain = 0
-        for article in tqdm(sample, desc=f"queries {rate:.0%}"):
+        for article in tqdm(sample, desc=f"spun {rate:.0%}"):
             spun = Spinner(thesaurus, rate=rate, seed=rng.randrange(1 << 30)).spin(article.text)
-            matches = index.query(spun.text)
-            first = found_first(matches, article.id)
+            first = found_first(index.query(spun.text), article.id)
             ours += first is not None
             plain += article.id in baseline.query(plain_minhash(spun.text))
             if first is not None:
                 correct, reported, found = pair_scores(spun.changes, first.substitutions)
                 pairs = [pairs[0] + correct, pairs[1] + reported, pairs[2] + found, pairs[3] + len(spun.changes)]
-        retrieval[f"{rate:.0%}"] = {"immutable_minhash_top1": ours / len(sample), "word5_minhash_lsh": plain / len(sample)}
-    report["retrieval"] = retrieval
-    report["substitution_pairs"] = {"precision": pairs[0] / max(1, pairs[1]), "recall": pairs[2] / max(1, pairs[3])}
-    clean = modern_texts(data, args.clean)
-    report["clean_not_indexed"] = {
-        "documents": len(clean),
-        "immutable_minhash_no_match": sum(not index.query(t) for t in tqdm(clean, desc="clean")) / len(clean),
-        "word5_minhash_lsh_no_match": sum(not baseline.query(plain_minhash(t)) for t in clean) / len(clean),
-    }
-    report["scale"] = scale_benchmark(data, news, args.scale, args.redis, folder, sample, thesaurus, rng)
+        retrieval[f"{rate:.0%}"] = {"found_first": ours / len(sample), "word5_minhash_lsh": plain / len(sample)}
+    return retrieval, {"precision": pairs[0] / max(1, pairs[1]), "recall": pairs[2] / max(1, pairs[3])}
+
+
+def partial_copies(news, others, count, thesaurus, rng) -> dict[str, list[tuple[str, str]]]:
+    """A third of an indexed article, copied and spun 30%, in the middle of a non-indexed article."""
+    chosen = rng.sample([a for a in news if long_enough(a.text)], count)
+    copied, spun = [], []
+    for article in chosen:
+        part, other = third(article.text, rng), rng.choice(others)
+        copied.append((inside(part, other), article.id))
+        spun.append((inside(Spinner(thesaurus, rate=0.3, seed=rng.randrange(1 << 30)).spin(part).text, other),
+                     article.id))
+    return {"copied_third_inside_other_text": copied, "spun_third_inside_other_text": spun}
+
+
+def excerpts_indexed(articles: list[dict], thesaurus, rng) -> tuple[dict, list[tuple[str, str]]]:
+    """The reverse: a third of each article indexed on its own, the whole article spun 30% as the
+    query (only the excerpt is in the index)."""
+    indexed, queries = {}, []
+    for k, article in enumerate(articles):
+        indexed[f"excerpt:{k}"] = third(article["text"], rng)
+        queries.append((Spinner(thesaurus, rate=0.3, seed=rng.randrange(1 << 30)).spin(article["text"]).text,
+                        f"excerpt:{k}"))
+    return indexed, queries
+
+
+def false_matches(index, texts: list[str], desc: str) -> dict:
+    matched = [bool(index.query(text)) for text in tqdm(texts, desc=desc)]
+    return {"documents": len(texts), "no_match": round(1 - sum(matched) / max(1, len(texts)), 4),
+            "matched": sum(matched)}
+
+
+def independent_matches(index, pairs: list[tuple[dict, dict]]) -> dict:
+    """Queries (the second of each pair) that match anything, and that match their sibling."""
+    anything = sibling = 0
+    for indexed, query in tqdm(pairs, desc="independent reports"):
+        matches = index.query(query["text"])
+        anything += bool(matches)
+        sibling += any(m.source_id == indexed["id"] for m in matches)
+    return {"pairs": len(pairs), "no_match": round(1 - anything / max(1, len(pairs)), 4),
+            "matched_anything": anything, "matched_sibling": sibling}
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+def build_pool(data: Path, args, rng) -> dict:
+    """Everything the retrieval part indexes and queries."""
+    news = [a for name in ("bbc.jsonl", "reuters_train.jsonl") for a in read_articles(data / "news" / name)]
+    allsides = read_jsonl(data / "corpus" / "news_allsides.jsonl.xz")
+    events = independent_reports(allsides, args.independent, rng)
+    taken = {a["id"] for pair in events for a in pair}
+    rest = [a for a in allsides if a["id"] not in taken]
+    rng.shuffle(rest)
+    clean, others, whole = rest[:args.clean], rest[args.clean:args.clean + 2000], rest[args.clean + 2000:]
+    originals, paraphrases = paraphrase_sets(data, rng, args.pairs)
+    return {"news": news, "events": events, "clean": [a["text"] for a in clean],
+            "others": [a["text"] for a in others], "whole": [a for a in whole if long_enough(a["text"])][:args.partial],
+            "originals": originals, "paraphrases": paraphrases}
+
+
+def index_pool(index: ReferenceIndex, documents: list[tuple[str, str]]) -> float:
+    started = time.perf_counter()
+    for start in tqdm(range(0, len(documents), 500), desc="index"):
+        index.add_many(documents[start:start + 500])
+    return round(len(documents) / (time.perf_counter() - started), 1)
+
+
+def retrieval_report(data: Path, args, folder: Path, rng, thesaurus) -> tuple[dict, list]:
+    pool = build_pool(data, args, rng)
+    excerpts, excerpt_queries = excerpts_indexed(pool["whole"], thesaurus, rng)
+    documents = ([(a.id, a.text) for a in pool["news"]] + list(pool["originals"].items())
+                 + [(a["id"], a["text"]) for a, _ in pool["events"]] + list(excerpts.items()))
+    index = ReferenceIndex(SQLiteStorage(folder / "pool.db"))
+    report = {"indexed": len(documents), "insert_docs_per_second_with_fingerprints": index_pool(index, documents)}
+    baseline = MinHashLSH(threshold=0.9, num_perm=128)
+    for article in tqdm(pool["news"], desc="baseline index"):
+        baseline.insert(article.id, plain_minhash(article.text))
+    sample = rng.sample(pool["news"], args.queries)
+    report["spun"], report["substitution_pairs"] = spun_retrieval(index, baseline, sample, thesaurus, rng)
+    report["paraphrases"] = {name: rate_found(index, pairs, name) for name, pairs in pool["paraphrases"].items()}
+    partial = partial_copies(pool["news"], pool["others"], args.partial, thesaurus, rng)
+    partial["spun_article_against_indexed_third"] = excerpt_queries
+    report["partial_copies"] = {name: rate_found(index, pairs, name) for name, pairs in partial.items()}
+    report["clean_not_indexed"] = false_matches(index, pool["clean"], "clean")
+    report["independent_reports"] = independent_matches(index, pool["events"])
+    mixed = ([t for t, _ in itertools.chain(*pool["paraphrases"].values())][:200]
+             + [t for t, _ in itertools.chain(*partial.values())][:100])
+    index.close()
+    return report, mixed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default="../shared/data")
+    parser.add_argument("--queries", type=int, default=500, help="spun queries per rate")
+    parser.add_argument("--pairs", type=int, default=0, help="paraphrase pairs per set (0: all)")
+    parser.add_argument("--partial", type=int, default=500, help="partial copies of each kind")
+    parser.add_argument("--independent", type=int, default=1000, help="independent-report pairs")
+    parser.add_argument("--clean", type=int, default=3000)
+    parser.add_argument("--scale", type=int, default=100_000, help="documents for the latency part (0: skip it)")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--output", default="benchmarks/results/reference_index.json")
+    args = parser.parse_args()
+    data, rng, thesaurus = Path(args.data), random.Random(7), Thesaurus.load()
+    scratch = tempfile.TemporaryDirectory(prefix="spun-detector-benchmark-")  # removed at exit, even on errors
+    report, mixed = retrieval_report(data, args, Path(scratch.name), rng, thesaurus)
+    if args.scale:
+        news = [a for name in ("bbc.jsonl", "reuters_train.jsonl") for a in read_articles(data / "news" / name)]
+        spun = [Spinner(thesaurus, rate=0.3, seed=rng.randrange(1 << 30)).spin(a.text).text
+                for a in rng.sample(news, 200)]
+        report["scale"] = scale_benchmark(data, news, args.scale, args.redis, Path(scratch.name), spun + mixed)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
 
 
-def scale_benchmark(data, news, size, redis_url, folder, sample, thesaurus, rng) -> dict:
-    """Insert ``size`` documents (news, then other corpora) into each backend; time queries."""
+def scale_documents(data: Path, news, size: int) -> list[tuple[str, str]]:
     documents = [(a.id, a.text) for a in news]
     for name in ("news_allsides", "enwiki2014_part", "enwiki2021"):
         with lzma.open(data / "corpus" / f"{name}.jsonl.xz", "rt") as handle:
             for line in handle:
                 if len(documents) >= size:
-                    break
+                    return documents
                 record = json.loads(line)
                 documents.append((f"{name}:{record['id']}", record["text"]))
-    keyed = [entry(i, t) for i, t in tqdm(documents, desc="fingerprints")]
-    queries = [Spinner(thesaurus, rate=0.3, seed=rng.randrange(1 << 30)).spin(a.text).text for a in sample]
-    results = {"documents": len(keyed)}
+    return documents
+
+
+def scale_benchmark(data, news, size, redis_url, folder, queries) -> dict:
+    """Insert ``size`` documents (news, then other corpora) into each backend; time queries (spun
+    copies, paraphrases and partial copies)."""
+    documents = scale_documents(data, news, size)
+    started = time.perf_counter()
+    keyed = [entry(i, t) for i, t in tqdm(documents, desc="fingerprints and terms")]
+    results = {"documents": len(keyed), "queries": len(queries),
+               "entries_per_second_one_core": round(len(keyed) / (time.perf_counter() - started), 1)}
     backends = {"sqlite": lambda: SQLiteStorage(folder / "scale.db")}
     try:  # empty the benchmark's database first, whatever format an interrupted run left there
         redis.Redis.from_url(redis_url).flushdb()
@@ -145,27 +335,29 @@ def scale_benchmark(data, news, size, redis_url, folder, sample, thesaurus, rng)
     except redis.RedisError as exc:  # report, do not fail, when no server runs
         results["redis"] = {"skipped": str(exc)}
     for name, make in backends.items():
-        storage = make()
-        started = time.perf_counter()
-        for start in tqdm(range(0, len(keyed), 1000), desc=f"insert {name}"):
-            storage.add_many(keyed[start:start + 1000])
-        insert_rate = len(keyed) / (time.perf_counter() - started)
-        index = ReferenceIndex(storage)
-        latencies = []
-        for text in queries:
-            begin = time.perf_counter()
-            index.query(text)
-            latencies.append((time.perf_counter() - begin) * 1000)
-        latencies.sort()
-        stats = storage.stats()
-        results[name] = {"insert_docs_per_second": round(insert_rate, 1),
-                         "bytes_per_document": round(stats["bytes"] / stats["documents"]),
-                         "query_ms_p50": round(statistics.median(latencies), 2),
-                         "query_ms_p99": round(latencies[int(0.99 * (len(latencies) - 1))], 2)}
-        if name == "redis":
-            storage.client.flushdb(asynchronous=True)
-        storage.close()
+        results[name] = backend_figures(make(), keyed, queries, name)
     return results
+
+
+def backend_figures(storage, keyed, queries, name) -> dict:
+    started = time.perf_counter()
+    for start in tqdm(range(0, len(keyed), 1000), desc=f"insert {name}"):
+        storage.add_many(keyed[start:start + 1000])
+    insert_rate = len(keyed) / (time.perf_counter() - started)
+    index = ReferenceIndex(storage)
+    latencies = []
+    for text in tqdm(queries, desc=f"queries {name}"):
+        begin = time.perf_counter()
+        index.query(text)
+        latencies.append((time.perf_counter() - begin) * 1000)
+    latencies.sort()
+    stats = storage.stats()
+    if name == "redis":
+        storage.client.flushdb(asynchronous=True)
+    storage.close()
+    return {"insert_docs_per_second": round(insert_rate, 1), "bytes_per_document": round(stats["bytes"] / stats["documents"]),
+            "query_ms_p50": round(statistics.median(latencies), 2),
+            "query_ms_p99": round(latencies[int(0.99 * (len(latencies) - 1))], 2)}
 
 
 if __name__ == "__main__":

@@ -19,22 +19,24 @@ NUMERALS = {word: str(value) for value, word in enumerate(NUMERAL_WORDS)}
 HASH_DTYPE = np.dtype("<u4")  # datasketch's default MinHash input hash is 32 bits (SHA-1 prefix)
 
 
-def immutable_sequence(tokens: list[Token]) -> list[str]:
-    """The tokens a spinner does not touch, normalised (number words as digits)."""
-    sequence = []
+def immutable_forms(tokens: list[Token]) -> list[str | None]:
+    """Each token's normalised form (number words as digits) when a spinner does not touch it, else None."""
+    forms: list[str | None] = []
     for k, token in enumerate(tokens):
         lower = token.text.lower()
         if lower in NUMERALS:
-            sequence.append(NUMERALS[lower])
+            forms.append(NUMERALS[lower])
         elif token.is_number or lower in STOPWORDS or is_capitalized_name(tokens, k):
-            sequence.append(lower)
-    return sequence
+            forms.append(lower)
+        else:
+            forms.append(None)
+    return forms
 
 
-def shingle_hashes(tokens: list[Token], size: int = SHINGLE_SIZE) -> np.ndarray:
-    """Sorted distinct 32-bit hashes of the immutable ``size``-grams: the document's fingerprint,
-    stored with it so that verifying a candidate needs no re-tokenising."""
-    sequence = immutable_sequence(tokens)
+def shingle_hashes(forms: list[str | None], size: int = SHINGLE_SIZE) -> np.ndarray:
+    """Sorted distinct 32-bit hashes of the immutable ``size``-grams (of ``immutable_forms``): the
+    document's fingerprint, stored with it so that verifying a candidate needs no re-tokenising."""
+    sequence = [form for form in forms if form is not None]
     grams = [sequence[k:k + size] for k in range(len(sequence) - size + 1)] or ([sequence] if sequence else [])
     hashes = np.fromiter((sha1_hash32(" ".join(gram).encode()) for gram in grams), dtype=HASH_DTYPE, count=len(grams))
     return np.unique(hashes)

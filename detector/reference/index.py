@@ -13,18 +13,23 @@ import numpy as np
 
 from detector.inputs import DocumentError, check_id, check_text
 from detector.reference.fingerprints import band_keys, containment, minhash, pack, shingle_hashes, unpack
-from detector.reference.matching import Prepared, compare, prepare
+from detector.reference.matching import Prepared, describe, evidence, prepare
+from detector.reference.sketch import pack as pack_sketch
+from detector.reference.sketch import unpack as unpack_sketch
 from detector.reference.storage import Entry, ReferenceStorage, open_storage
-from detector.reference.terms import document_terms
+from detector.reference.terms import document_terms, word_terms
 from detector.result import Match
-from detector.text import Token, tokenize
+from detector.text import Token, is_capitalized_name
 
 MIN_CONTAINMENT = 0.5
 MIN_SHINGLES = 5  # fewer immutable 5-grams (a text of a dozen words) make no reliable fingerprint
 MAX_REFERENCE_CHARS = 2_000_000
-LEXICAL_CANDIDATES = 10
-MAX_QUERY_TERMS = 32
-POSTING_BUDGET = 4000  # postings a lexical search may read beyond its rarest term: bounds its time
+LEXICAL_CANDIDATES = 20
+LEXICAL_RATIO = 0.2  # of the best BM25 score: a rewrite's source scores far above its topic's other articles
+MIN_QUERY_TERMS, TERMS_PER_REGION, MAX_QUERY_TERMS = 32, 8, 80
+NAME_PRIORITY = 16
+POSTING_BUDGET = 1500  # postings a lexical search may read beyond its rarest term: bounds its time
+REGION_TOKENS = 200
 
 
 def fingerprint_keys(hashes: np.ndarray) -> list[bytes]:
@@ -34,23 +39,36 @@ def fingerprint_keys(hashes: np.ndarray) -> list[bytes]:
 
 
 def entry(document_id: str, text: str) -> Entry:
-    """What the storage keeps of a document: its text, band keys, fingerprint and content terms."""
-    tokens = tokenize(text)
-    hashes = shingle_hashes(tokens)
-    return Entry(document_id, text, fingerprint_keys(hashes), pack(hashes), document_terms(tokens))
+    """What the storage keeps of a document: its text, band keys, fingerprint, content terms and
+    sentence sketch."""
+    prepared = prepare(text)
+    hashes = shingle_hashes(prepared.immutable)
+    return Entry(document_id, text, fingerprint_keys(hashes), pack(hashes), document_terms(prepared.tokens),
+                 pack_sketch(prepared.sentences))
 
 
-def rare_terms(frequencies: dict[str, int]) -> list[str]:
-    """The terms to search for: the rarest the index holds, at most ``MAX_QUERY_TERMS`` and, after
-    the first, ``POSTING_BUDGET`` postings in all. Rare terms (names, numbers, uncommon words) pick
-    out the source; common ones would cost time and rank nothing."""
-    chosen, budget = [], POSTING_BUDGET
-    for term, count in sorted(frequencies.items(), key=lambda item: (item[1], item[0])):
-        if len(chosen) >= MAX_QUERY_TERMS or (chosen and count > budget):
+def rare_terms(regions: list[list[str]], frequencies: dict[str, int], names: set[str]) -> list[str]:
+    """The terms to search for: the rarest the index holds, taken from each region of the query in
+    turn (so that a passage copied into a longer text brings its own), ``TERMS_PER_REGION`` a region
+    (at least ``MIN_QUERY_TERMS``, at most ``MAX_QUERY_TERMS``) and, after the first,
+    ``POSTING_BUDGET`` postings in all. Rare terms pick out the source; common ones would cost time
+    and rank nothing. Names and numbers count as ``NAME_PRIORITY`` times rarer: spinners and
+    paraphrasers leave them as they are, where they swap the other words."""
+    def rarity(term: str) -> tuple[float, str]:
+        return frequencies[term] / (NAME_PRIORITY if term in names else 1), term
+
+    ranked = [sorted((t for t in region if t in frequencies), key=rarity) for region in regions]
+    wanted = min(MAX_QUERY_TERMS, max(MIN_QUERY_TERMS, TERMS_PER_REGION * len(regions)))
+    chosen: dict[str, None] = {}
+    budget = POSTING_BUDGET
+    for term in (terms[rank] for rank in range(max(map(len, ranked), default=0)) for terms in ranked
+                 if rank < len(terms)):
+        if len(chosen) >= wanted:
             break
-        chosen.append(term)
-        budget -= count
-    return chosen
+        if term not in chosen and (not chosen or frequencies[term] <= budget):
+            chosen[term] = None
+            budget -= frequencies[term]
+    return list(chosen)
 
 
 class ReferenceIndex:
@@ -87,15 +105,15 @@ class ReferenceIndex:
     def query(self, text: str, limit: int = 3) -> list[Match]:
         """Sources of ``text``, best copy first; empty when nothing matches. A text that cannot be
         read raises ``DocumentError``."""
-        tokens = tokenize(check_text(text, self.max_chars))
-        fingerprinted = self._fingerprinted(tokens)
-        candidates = list(dict.fromkeys([*fingerprinted, *self._lexical(tokens)]))
-        matches = self._compared(prepare(text, tokens), self.storage.texts(candidates), fingerprinted)
+        query = prepare(check_text(text, self.max_chars))
+        fingerprinted = set(self._fingerprinted(query.immutable))
+        candidates = list(dict.fromkeys([*fingerprinted, *self._lexical(query.tokens)]))
+        matches = self._matches(query, self.storage.sketches(candidates), fingerprinted)
         return sorted(matches, key=lambda m: -m.copy_score)[:limit]
 
-    def _fingerprinted(self, tokens: list[Token]) -> list[str]:
+    def _fingerprinted(self, immutable: list[str | None]) -> list[str]:
         """Sources whose fingerprint holds most of the query's: candidates for a spun copy."""
-        hashes = shingle_hashes(tokens)
+        hashes = shingle_hashes(immutable)
         keys = fingerprint_keys(hashes)
         if not keys:
             return []
@@ -107,22 +125,33 @@ class ReferenceIndex:
                 if containment(hashes, unpack(fingerprint)) >= MIN_CONTAINMENT]
 
     def _lexical(self, tokens: list[Token]) -> list[str]:
-        """The sources that rank highest by BM25 over the query's rarest terms."""
-        terms = rare_terms(self.storage.frequencies(document_terms(tokens)))
-        return [source_id for source_id, _ in self.storage.search(terms, LEXICAL_CANDIDATES)]
+        """The sources that rank highest by BM25 over the query's rarest terms, down to
+        ``LEXICAL_RATIO`` of the best score."""
+        ranked = self.storage.search(self.search_terms(tokens), LEXICAL_CANDIDATES)
+        return [source_id for source_id, score in ranked if score >= LEXICAL_RATIO * ranked[0][1]]
 
-    @staticmethod
-    def _compared(query: Prepared, sources: dict[str, str], fingerprinted: list[str]) -> list[Match]:
-        """Matches of the sources the alignment accepts; a text stored under several ids (the
-        corpora repeat articles) is compared once."""
-        done: dict[tuple[str, bool], Match | None] = {}
+    def search_terms(self, tokens: list[Token]) -> list[str]:
+        """The query's terms that the lexical stage searches for (``rare_terms`` of its regions)."""
+        regions = [document_terms(tokens[k:k + REGION_TOKENS]) for k in range(0, len(tokens), REGION_TOKENS)]
+        names = {term for k, token in enumerate(tokens) if token.is_number or is_capitalized_name(tokens, k)
+                 for term in word_terms(token.text)}
+        return rare_terms(regions, self.storage.frequencies(document_terms(tokens)), names)
+
+    def _matches(self, query: Prepared, sketches: dict[str, bytes], fingerprinted: set[str]) -> list[Match]:
+        """Matches of the candidates the sentence alignment accepts (and of fingerprinted ones, which
+        may match on their word alignment). Texts are read for those only; a text stored under
+        several ids (the corpora repeat articles) is compared once."""
+        unpacked = {sketch: unpack_sketch(sketch) for sketch in set(sketches.values())}
+        found = {sketch: evidence(query.sentences, source) for sketch, source in unpacked.items()}
+        kept = [i for i, sketch in sketches.items() if found[sketch].accepted or i in fingerprinted]
+        described: dict[tuple[bytes, bool], Match | None] = {}
         matches = []
-        for source_id, source in sources.items():
-            key = (source, source_id in fingerprinted)
-            if key not in done:
-                done[key] = compare(query, prepare(source), source_id, key[1])
-            if done[key] is not None:
-                matches.append(replace(done[key], source_id=source_id))
+        for source_id, source in self.storage.texts(kept).items():
+            key = (sketches[source_id], source_id in fingerprinted)
+            if key not in described:
+                described[key] = describe(query, source, unpacked[key[0]], source_id, found[key[0]], key[1])
+            if described[key] is not None:
+                matches.append(replace(described[key], source_id=source_id))
         return matches
 
     def close(self) -> None:

@@ -12,38 +12,41 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.reference.align import Alignment, align, align_passages
+from detector.reference.fingerprints import immutable_forms
 from detector.reference.sentence_align import MIN_SIMILARITY, Block, Pair, blocks, gains, similarities
 from detector.reference.sentences import Sentence, sentences
 from detector.result import Match, MatchKind, Passage
 from detector.text import Token, tokenize
 
 REWRITE_COVERAGE = 0.4  # of both texts' words, in aligned sentences: a whole text reworded
-COPY_RUN = 3  # consecutive aligned sentences, as close as COPY_SIMILARITY: a passage copied or spun
+COPY_RUN = 3  # consecutive aligned sentences (one may be a quotation), as close as COPY_SIMILARITY: copied or spun
 PARTIAL_COVERAGE = 0.25  # of either text's words, in sentences aligned as close as COPY_SIMILARITY
 COPY_SIMILARITY = 0.7
-WORD_SIMILARITY = 0.5  # aligned sentences this alike on average are aligned word by word too
-SPUN_DENSITY = 0.8  # share of the aligned passages' words the word alignment pairs one for one
-COPIED_RATE = 0.02  # substitution rate under which a passage is copied rather than spun
-MIN_TOKEN_COVERAGE = 0.3  # of the query, for a spun copy that the fingerprints found
 MIN_WORDS = 15  # in the query's aligned sentences: a shared line or two is no copy
+WORD_SIMILARITY = 0.5  # aligned sentences this alike on average are aligned word by word too
+SPUN_DENSITY = 0.95  # share of the aligned passages' words the word alignment pairs one for one
+COPIED_RATE = 0.01  # substitution rate under which a passage is copied rather than spun
+MIN_TOKEN_COVERAGE = 0.3  # of the query, for a spun copy that the fingerprints found
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A text split for comparison: its tokens and sentences."""
+    """A text split for comparison: its tokens, their immutable forms and its sentences."""
 
     text: str
     tokens: list[Token]
+    immutable: list[str | None]
     sentences: list[Sentence]
 
-    @property
-    def words(self) -> int:
-        return sum(sentence.words for sentence in self.sentences)
+
+def prepare(text: str) -> Prepared:
+    tokens = tokenize(text)
+    immutable = immutable_forms(tokens)
+    return Prepared(text, tokens, immutable, sentences(text, tokens, immutable))
 
 
-def prepare(text: str, tokens: list[Token] | None = None) -> Prepared:
-    tokens = tokenize(text) if tokens is None else tokens
-    return Prepared(text, tokens, sentences(text, tokens))
+def _words(found: list[Sentence]) -> int:
+    return sum(sentence.words for sentence in found)
 
 
 @dataclass(frozen=True)
@@ -51,12 +54,13 @@ class Evidence:
     """What the sentence alignment found: the blocks, and the figures the decision reads."""
 
     blocks: list[Block]
+    runs: list[list[Pair]]  # consecutive similar pairs holding evidence: the passages shown
     query_coverage: float  # words of the query's evidence sentences over all its words
     source_coverage: float
     similarity: float  # mean over the evidence pairs
-    run: int  # the longest run of consecutive evidence pairs
+    run: int  # the longest run of consecutive similar pairs
+    run_evidence: int  # evidence pairs in it (the others are quotations)
     run_similarity: float
-
     words: int  # in the query's evidence sentences
 
     @property
@@ -66,19 +70,26 @@ class Evidence:
     @property
     def copied_passage(self) -> bool:
         return self.words >= MIN_WORDS and (
-            (self.run >= COPY_RUN and self.run_similarity >= COPY_SIMILARITY)
+            (self.run >= COPY_RUN and self.run_evidence >= COPY_RUN - 1 and self.run_similarity >= COPY_SIMILARITY)
             or (max(self.query_coverage, self.source_coverage) >= PARTIAL_COVERAGE and self.similarity >= COPY_SIMILARITY))
 
+    @property
+    def accepted(self) -> bool:
+        return self.rewritten or self.copied_passage
 
-def evidence(query: Prepared, source: Prepared) -> Evidence:
-    similarity = similarities(query.sentences, source.sentences)
-    found = blocks(similarity, gains(similarity, query.sentences, source.sentences))
+
+def evidence(query: list[Sentence], source: list[Sentence]) -> Evidence:
+    """Align the sentences of a query and a source and sum up what was found."""
+    similarity = similarities(query, source)
+    gain = gains(similarity, query, source)
+    found = blocks(similarity, gain)
     pairs = [pair for block in found for pair in block.pairs if pair.evidence]
-    run = max(_runs(found), key=lambda r: (len(r), sum(p.similarity for p in r)), default=[])
-    words = sum(query.sentences[p.query].words for p in pairs)
-    return Evidence(found, words / max(1, query.words),
-                    sum(source.sentences[p.source].words for p in pairs) / max(1, source.words),
-                    _mean(pairs), len(run), _mean(run), words)
+    runs = [_extended(run, similarity, gain) for run in _runs(found)]
+    run = max(runs, key=lambda r: (sum(p.evidence for p in r), len(r), _mean(r)), default=[])
+    words = sum(query[p.query].words for p in pairs)
+    return Evidence(found, runs, words / max(1, _words(query)),
+                    sum(source[p.source].words for p in pairs) / max(1, _words(source)), _mean(pairs), len(run),
+                    sum(p.evidence for p in run), _mean(run), words)
 
 
 def _mean(pairs: list[Pair]) -> float:
@@ -86,35 +97,63 @@ def _mean(pairs: list[Pair]) -> float:
 
 
 def _runs(found: list[Block]) -> list[list[Pair]]:
-    """Runs of evidence pairs on one diagonal; a similar quotation between two continues a run
-    without counting in it."""
+    """Runs of consecutive similar pairs in the blocks (quotations included) that hold evidence."""
     runs: list[list[Pair]] = []
     for block in found:
         previous = None
         for pair in block.pairs:
-            adjacent = previous is not None and (pair.query, pair.source) == (previous.query + 1, previous.source + 1)
-            if adjacent and pair.similarity >= MIN_SIMILARITY and runs and runs[-1]:
-                runs[-1] += [pair] if pair.evidence else []
+            if pair.similarity < MIN_SIMILARITY:
+                previous = None
+                continue
+            if previous is not None and (pair.query, pair.source) == (previous.query + 1, previous.source + 1):
+                runs[-1].append(pair)
             else:
-                runs.append([pair] if pair.evidence else [])
+                runs.append([pair])
             previous = pair
-    return runs
+    return [run for run in runs if any(pair.evidence for pair in run)]
 
 
-def compare(query: Prepared, source: Prepared, source_id: str, fingerprinted: bool) -> Match | None:
-    """The match of ``source`` for ``query``, or None. ``fingerprinted``: the source passed the
-    fingerprint stage, so the query may be a spun copy of it as a whole."""
-    found = evidence(query, source)
-    alignment = None
+def _extended(run: list[Pair], similarity: np.ndarray, gain: np.ndarray) -> list[Pair]:
+    """The run with the pairs on its diagonal before and after it that are as alike as a copy: a
+    block ends on evidence, but a copied passage copies its quotations too."""
+    def pair(i: int, j: int) -> Pair:
+        return Pair(i, j, float(similarity[i, j]), bool(gain[i, j] > 0) and similarity[i, j] >= MIN_SIMILARITY)
+
+    before, after = [], []
+    i, j = run[0].query - 1, run[0].source - 1
+    while i >= 0 and j >= 0 and similarity[i, j] >= COPY_SIMILARITY:
+        before.append(pair(i, j))
+        i, j = i - 1, j - 1
+    i, j = run[-1].query + 1, run[-1].source + 1
+    while i < similarity.shape[0] and j < similarity.shape[1] and similarity[i, j] >= COPY_SIMILARITY:
+        after.append(pair(i, j))
+        i, j = i + 1, j + 1
+    return before[::-1] + run + after
+
+
+def describe(query: Prepared, source_text: str, source: list[Sentence], source_id: str, found: Evidence,
+             fingerprinted: bool) -> Match | None:
+    """The match of the source whose sentences (``source``) gave ``found``, or None.
+    ``fingerprinted``: the source passed the fingerprint stage, so the query may be a spun copy of
+    it as a whole, aligned word by word throughout; other sources are aligned word by word inside
+    their blocks only, and only when their sentences are alike enough to be copied or spun."""
+    if not (fingerprinted or found.similarity >= WORD_SIMILARITY):
+        return _paraphrased(query.sentences, source, source_id, found) if found.accepted else None
+    prepared = Prepared(source_text, tokenize(source_text), [], source)
     if fingerprinted:
-        alignment = align(query.text, source.text, query.tokens, source.tokens)
-    elif (found.rewritten or found.copied_passage) and found.similarity >= WORD_SIMILARITY:
-        alignment = align_passages(query.text, source.text, _token_passages(query, source, found.blocks),
-                                   len(query.tokens), len(source.tokens))
-    by_words = alignment is not None and fingerprinted and alignment.coverage >= MIN_TOKEN_COVERAGE
-    if not (found.rewritten or found.copied_passage or by_words):
+        alignment = align(query.text, source_text, query.tokens, prepared.tokens)
+    else:
+        alignment = align_passages(query.text, source_text, _token_passages(query, prepared, found.blocks),
+                                   len(query.tokens), len(prepared.tokens))
+    if not (found.accepted or (fingerprinted and alignment.coverage >= MIN_TOKEN_COVERAGE)):
         return None
-    return _match(query, source, source_id, found, alignment)
+    kind = _kind(query, found, alignment)
+    if kind == "paraphrased":
+        return _paraphrased(query.sentences, source, source_id, found)
+    return Match(source_id, kind, round(alignment.copy_score, 4), round(alignment.coverage, 4),
+                 round(alignment.source_coverage, 4), round(alignment.substitution_rate, 4),
+                 alignment.substitutions, alignment.insertions, alignment.deletions,
+                 _passages(query.sentences, source, found.runs))
 
 
 def _token_passages(query: Prepared, source: Prepared, found: list[Block]) -> list[tuple[list[Token], list[Token]]]:
@@ -128,50 +167,31 @@ def _tokens(document: Prepared, first: int, last: int) -> list[Token]:
     return [token for token in document.tokens if begin <= token.begin < end]
 
 
-def _kind(query: Prepared, found: Evidence, alignment: Alignment | None) -> MatchKind:
-    if alignment is None:
-        return "paraphrased"
+def _kind(query: Prepared, found: Evidence, alignment: Alignment) -> MatchKind:
+    """Copied or spun when the word alignment pairs nearly every word of the aligned sentences one
+    for one (copied when hardly any was swapped); paraphrased otherwise."""
     regions = [(query.sentences[b.pairs[0].query].begin, query.sentences[b.pairs[-1].query].end) for b in found.blocks]
-    if regions:
-        inside = [t.begin for t in query.tokens if any(begin <= t.begin < end for begin, end in regions)]
-        density = sum(1 for begin in inside if begin in alignment.aligned_begins) / max(1, len(inside))
-    else:
-        density = alignment.coverage
+    inside = [t.begin for t in query.tokens if any(begin <= t.begin < end for begin, end in regions)]
+    density = (sum(1 for begin in inside if begin in alignment.aligned_begins) / len(inside) if inside
+               else alignment.coverage)
     if density < SPUN_DENSITY:
         return "paraphrased"
     return "copied" if alignment.substitution_rate < COPIED_RATE else "spun"
 
 
-def _match(query: Prepared, source: Prepared, source_id: str, found: Evidence, alignment: Alignment | None) -> Match:
-    kind = _kind(query, found, alignment)
-    shown = _passages(query, source, found.blocks)
-    if kind != "paraphrased":
-        return Match(source_id, kind, round(alignment.copy_score, 4), round(alignment.coverage, 4),
-                     round(alignment.source_coverage, 4), round(alignment.substitution_rate, 4),
-                     alignment.substitutions, alignment.insertions, alignment.deletions, shown)
+def _paraphrased(query: list[Sentence], source: list[Sentence], source_id: str, found: Evidence) -> Match:
+    """A reworded match, measured on its aligned sentences: their words, weighted by similarity."""
     pairs = [pair for block in found.blocks for pair in block.pairs if pair.similarity >= MIN_SIMILARITY]
-    query_words = sum(query.sentences[p.query].words for p in pairs)
-    source_words = sum(source.sentences[p.source].words for p in pairs)
-    weighted = sum(p.similarity * (query.sentences[p.query].words + source.sentences[p.source].words) for p in pairs)
-    return Match(source_id, kind, round(weighted / max(1, query.words + source.words), 4),
-                 round(query_words / max(1, query.words), 4), round(source_words / max(1, source.words), 4), 0.0,
-                 passages=shown)
+    query_words = sum(query[p.query].words for p in pairs)
+    source_words = sum(source[p.source].words for p in pairs)
+    weighted = sum(p.similarity * (query[p.query].words + source[p.source].words) for p in pairs)
+    total_query, total_source = _words(query), _words(source)
+    return Match(source_id, "paraphrased", round(weighted / max(1, total_query + total_source), 4),
+                 round(query_words / max(1, total_query), 4), round(source_words / max(1, total_source), 4), 0.0,
+                 passages=_passages(query, source, found.runs))
 
 
-def _passages(query: Prepared, source: Prepared, found: list[Block]) -> list[Passage]:
-    """Runs of consecutive aligned sentence pairs (quotations included), as character spans."""
-    runs: list[list[Pair]] = []
-    for block in found:
-        previous = None
-        for pair in block.pairs:
-            if pair.similarity < MIN_SIMILARITY:
-                previous = None
-                continue
-            if previous is not None and (pair.query, pair.source) == (previous.query + 1, previous.source + 1):
-                runs[-1].append(pair)
-            else:
-                runs.append([pair])
-            previous = pair
-    return [Passage(query.sentences[run[0].query].begin, query.sentences[run[-1].query].end,
-                    source.sentences[run[0].source].begin, source.sentences[run[-1].source].end,
-                    round(_mean(run), 4)) for run in runs]
+def _passages(query: list[Sentence], source: list[Sentence], runs: list[list[Pair]]) -> list[Passage]:
+    """The runs of consecutive aligned sentence pairs, as character spans."""
+    return [Passage(query[run[0].query].begin, query[run[-1].query].end, source[run[0].source].begin,
+                    source[run[-1].source].end, round(_mean(run), 4)) for run in runs]

@@ -1,7 +1,7 @@
 """The shared backend: one Redis database (several indexes may share it under different prefixes).
-Texts and fingerprints live in two hashes, each band key is a set of document ids and each
-document's band keys a set; ``<prefix>:format`` holds the format number (documents without it are
-format 1).
+Texts, fingerprints and sentence sketches live in three hashes, each band key is a set of document
+ids and each document's band keys a set; ``<prefix>:format`` holds the format number (documents
+without it are format 1).
 
 The lexical index gives each document a number (hashes ``docnum``: id -> number, ``docid``: number
 -> id) and keeps, per term, a posting list: a string of 4-byte document numbers (``post:<term>``).
@@ -136,6 +136,7 @@ class RedisStorage(ReferenceStorage):
         self.client = redis.Redis.from_url(url)
         self.prefix = prefix
         self.texts_key, self.fingerprints_key = f"{prefix}:documents", f"{prefix}:fingerprints"
+        self.sketches_key = f"{prefix}:sketches"
         self.count_shared = self.client.register_script(COUNT_SHARED)
         self.post, self.unpost = self.client.register_script(POST), self.client.register_script(UNPOST)
         self.search_postings = self.client.register_script(SEARCH)
@@ -192,6 +193,7 @@ class RedisStorage(ReferenceStorage):
                     self._unindex(pipe, entry.id, old_text.decode("utf-8"))
                 pipe.hset(self.texts_key, entry.id, entry.text)
                 pipe.hset(self.fingerprints_key, entry.id, entry.fingerprint)
+                pipe.hset(self.sketches_key, entry.id, entry.sketch)
                 for key in entry.keys:
                     pipe.sadd(self._band(key), entry.id)
                 if entry.keys:
@@ -207,6 +209,7 @@ class RedisStorage(ReferenceStorage):
             if text is not None:
                 self._unindex(pipe, document_id, text.decode("utf-8"))
             pipe.hdel(self.fingerprints_key, document_id)
+            pipe.hdel(self.sketches_key, document_id)
             pipe.hdel(self.texts_key, document_id)
             return bool(pipe.execute()[-1])
 
@@ -220,6 +223,9 @@ class RedisStorage(ReferenceStorage):
 
     def fingerprints(self, document_ids):
         return self._hmget(self.fingerprints_key, document_ids)
+
+    def sketches(self, document_ids):
+        return self._hmget(self.sketches_key, document_ids)
 
     def candidates(self, keys, limit=MAX_CANDIDATES):
         flat = self.count_shared(keys=[self._band(key) for key in keys], args=[limit])

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
 from detector.reference.sentences import Sentence
 
@@ -37,25 +36,23 @@ class Block:
     score: float  # the similarity beyond chance the pairs add, less the gaps
 
 
-def _dice(query: list[frozenset[str]], source: list[frozenset[str]], light: frozenset[str]) -> np.ndarray:
+def _dice(query: list[frozenset[int]], source: list[frozenset[int]], light: frozenset[int]) -> np.ndarray:
     """Weighted Dice coefficient of every (query, source) pair of sets; members in ``light`` weigh
-    ``NAME_WEIGHT``, the others 1."""
-    vocabulary: dict[str, int] = {}
-    rows = [[vocabulary.setdefault(member, len(vocabulary)) for member in members] for members in query]
-    columns = [[vocabulary.get(member, len(vocabulary)) for member in members] for members in source]
-    weights = np.ones(len(vocabulary) + 1)
-    weights[[vocabulary[member] for member in light.intersection(vocabulary)]] = NAME_WEIGHT
-    left, right = _incidence(rows, len(vocabulary) + 1), _incidence(columns, len(vocabulary) + 1)
-    sizes_q = left @ weights
-    sizes_s = np.array([sum(NAME_WEIGHT if member in light else 1.0 for member in members) for members in source])
-    shared = (left.multiply(weights) @ right.T).toarray()
-    return 2 * shared / np.maximum(1.0, sizes_q[:, None] + sizes_s[None, :])
+    ``NAME_WEIGHT``, the others 1. Only members of both texts enter the product, which keeps it small."""
+    sizes_q = np.array([_size(members, light) for members in query])
+    sizes_s = np.array([_size(members, light) for members in source])
+    shared = frozenset().union(*query) & frozenset().union(*source)
+    columns = {member: k for k, member in enumerate(shared)}
+    weights = np.array([NAME_WEIGHT if member in light else 1.0 for member in columns])
+    left, right = np.zeros((len(query), len(columns))), np.zeros((len(source), len(columns)))
+    for matrix, sets in ((left, query), (right, source)):
+        for row, members in enumerate(sets):
+            matrix[row, [columns[m] for m in members if m in columns]] = 1.0
+    return 2 * ((left * weights) @ right.T) / np.maximum(1.0, sizes_q[:, None] + sizes_s[None, :])
 
 
-def _incidence(rows: list[list[int]], width: int) -> sparse.csr_matrix:
-    indices = np.fromiter((column for row in rows for column in row), dtype=np.int64)
-    indptr = np.cumsum([0] + [len(row) for row in rows])
-    return sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), width))
+def _size(members: frozenset[int], light: frozenset[int]) -> float:
+    return len(members) - (1 - NAME_WEIGHT) * len(members & light)
 
 
 def similarities(query: list[Sentence], source: list[Sentence]) -> np.ndarray:

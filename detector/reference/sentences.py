@@ -5,9 +5,11 @@ event, which shares the names, numbers and quotations but says the rest in sente
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
-from detector.reference.fingerprints import immutable_sequence
+from detector.reference.fingerprints import immutable_forms
 from detector.reference.terms import token_terms
 from detector.text import Token
 
@@ -30,10 +32,16 @@ class Sentence:
     begin: int  # character offsets in the text
     end: int
     words: int
-    terms: frozenset[str]  # content terms, names and numbers
-    names: frozenset[str]  # the terms of names (capitalised inside a sentence) and numbers: what reports share
+    terms: frozenset[int]  # content terms, names and numbers (``member`` hashes)
+    names: frozenset[int]  # the terms of names (capitalised inside a sentence) and numbers: what reports share
     quoted: bool  # mostly inside quotation marks: a quotation shared is not evidence of copying
-    shingles: frozenset[str]  # immutable 4-grams: a spinner's swaps leave them as they were
+    shingles: frozenset[int]  # immutable 4-grams: a spinner's swaps leave them as they were
+
+
+@lru_cache(maxsize=500_000)
+def member(value: str) -> int:
+    """A term or shingle as the 32-bit number a stored sketch holds (CRC-32: stable across processes)."""
+    return zlib.crc32(value.encode("utf-8"))
 
 
 def _ends_sentence(tokens: list[Token], position: int) -> bool:
@@ -106,9 +114,10 @@ def _quoted(text: str, tokens: list[Token]) -> list[bool]:
     return inside
 
 
-def sentences(text: str, tokens: list[Token]) -> list[Sentence]:
+def sentences(text: str, tokens: list[Token], immutable: list[str | None] | None = None) -> list[Sentence]:
     """The text's sentences in order; pieces with fewer than ``MIN_TERMS`` terms join the next one
-    (a last short piece joins the one before)."""
+    (a last short piece joins the one before). ``immutable``: the tokens' ``immutable_forms``, when
+    already known."""
     terms = token_terms(tokens)
     groups: list[list[int]] = []
     pending: list[int] = []
@@ -121,20 +130,18 @@ def sentences(text: str, tokens: list[Token]) -> list[Sentence]:
         groups[-1] += pending
     elif pending:
         groups.append(pending)
-    quoted = _quoted(text, tokens)
-    return [_sentence(tokens, group, terms, quoted) for group in groups]
+    quoted, immutable = _quoted(text, tokens), immutable_forms(tokens) if immutable is None else immutable
+    return [_sentence(tokens, group, terms, quoted, immutable) for group in groups]
 
 
-def _shingles(tokens: list[Token], group: list[int]) -> frozenset[str]:
-    sequence = immutable_sequence([tokens[position] for position in group])
-    return frozenset(" ".join(sequence[k:k + SHINGLE]) for k in range(len(sequence) - SHINGLE + 1))
-
-
-def _sentence(tokens: list[Token], group: list[int], terms: list[tuple[str, ...]], quoted: list[bool]) -> Sentence:
+def _sentence(tokens: list[Token], group: list[int], terms: list[tuple[str, ...]], quoted: list[bool],
+              immutable: list[str | None]) -> Sentence:
     words = [position for position in group if tokens[position].text[0].isalnum()]
     inside = sum(1 for position in words if quoted[position])
-    found = frozenset(term for position in words for term in terms[position])
+    found = {term for position in words for term in terms[position]}
     names = {term for position in words[1:] if tokens[position].text[0].isupper() for term in terms[position]}
-    return Sentence(tokens[group[0]].begin, tokens[group[-1]].end, len(words), found,
-                    frozenset(names.union(term for term in found if term.isdigit())), 2 * inside > len(words),
-                    _shingles(tokens, group))
+    names.update(term for term in found if term.isdigit())
+    sequence = [immutable[position] for position in group if immutable[position] is not None]
+    shingles = frozenset(member(" ".join(sequence[k:k + SHINGLE])) for k in range(len(sequence) - SHINGLE + 1))
+    return Sentence(tokens[group[0]].begin, tokens[group[-1]].end, len(words), frozenset(map(member, found)),
+                    frozenset(map(member, names)), 2 * inside > len(words), shingles)

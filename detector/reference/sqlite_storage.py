@@ -22,6 +22,7 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, text TEXT NOT NULL)",
     # Apart from the texts, so that reading a fingerprint never walks a long text's overflow pages.
     "CREATE TABLE IF NOT EXISTS fingerprints (id TEXT PRIMARY KEY, hashes BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sketches (id TEXT PRIMARY KEY, sentences BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS bands (key BLOB NOT NULL, doc_id TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS bands_by_key ON bands (key)",
     "CREATE INDEX IF NOT EXISTS bands_by_doc ON bands (doc_id)",
@@ -107,6 +108,7 @@ class SQLiteStorage(ReferenceStorage):
                                        "SET text = excluded.text RETURNING rowid", (entry.id, entry.text)).fetchone()[0]
                 cursor.execute("INSERT OR REPLACE INTO fingerprints (id, hashes) VALUES (?, ?)",
                                (entry.id, entry.fingerprint))
+                cursor.execute("INSERT OR REPLACE INTO sketches (id, sentences) VALUES (?, ?)", (entry.id, entry.sketch))
                 cursor.executemany("INSERT INTO bands (key, doc_id) VALUES (?, ?)", [(k, entry.id) for k in entry.keys])
                 cursor.execute("INSERT INTO search (rowid, terms) VALUES (?, ?)", (rowid, " ".join(entry.terms)))
                 counts.update(entry.terms)
@@ -151,6 +153,7 @@ class SQLiteStorage(ReferenceStorage):
                 self._count(cursor, counts)
             cursor.execute("DELETE FROM bands WHERE doc_id = ?", (document_id,))
             cursor.execute("DELETE FROM fingerprints WHERE id = ?", (document_id,))
+            cursor.execute("DELETE FROM sketches WHERE id = ?", (document_id,))
             cursor.execute("DELETE FROM documents WHERE id = ?", (document_id,))
             return True
 
@@ -159,6 +162,9 @@ class SQLiteStorage(ReferenceStorage):
 
     def fingerprints(self, document_ids):
         return self._select("fingerprints", "hashes", document_ids)
+
+    def sketches(self, document_ids):
+        return self._select("sketches", "sentences", document_ids)
 
     def candidates(self, keys, limit=MAX_CANDIDATES):
         marks = ",".join("?" * len(keys))

@@ -1,9 +1,9 @@
 """Where the reference index keeps its documents: one interface, two backends.
 
 Each document is stored with its LSH band keys and its fingerprint (the packed shingle hashes that
-verification compares), so a query reads the text only of the sources it verified, and with its
-content terms in a lexical index that ranks documents by BM25 (the candidate stage that survives
-rewording). ``SQLiteStorage`` is the embedded default (WAL mode, full sync: an acknowledged insert
+verification compares), its content terms in a lexical index that ranks documents by BM25 (the
+candidate stage that survives rewording), and its sentence sketch (what the sentence alignment
+reads), so that a query reads the text only of the sources that match. ``SQLiteStorage`` is the embedded default (WAL mode, full sync: an acknowledged insert
 survives a crash; several processes may share the file; FTS5 for the lexical index).
 ``RedisStorage`` shares one index between machines (posting lists scored in a server-side script)."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import NamedTuple
 
-FORMAT = 3  # 1: texts and band keys only; 2: fingerprints stored too; 3: content terms in a lexical index
+FORMAT = 3  # 1: texts and band keys only; 2: fingerprints stored too; 3: lexical index and sentence sketches
 MAX_CANDIDATES = 8  # verified by fingerprint: the true source shares the most bands, duplicates tie with it
 # BM25 as FTS5 computes it; every term counts once per document (the stored terms are distinct).
 BM25_K1, BM25_B = 1.2, 0.75
@@ -24,6 +24,7 @@ class Entry(NamedTuple):
     keys: list[bytes]
     fingerprint: bytes
     terms: list[str]  # distinct content terms (``terms.document_terms``), for the lexical index
+    sketch: bytes  # its sentences, packed (``sketch.pack``), for verification
 
 
 class ReferenceIndexError(RuntimeError):
@@ -56,7 +57,7 @@ class ReferenceStorage(ABC):
 
     @abstractmethod
     def remove(self, document_id: str) -> bool:
-        """Delete a document with its keys, fingerprint and terms; False when it was not there."""
+        """Delete a document with its keys, fingerprint, terms and sketch; False when it was not there."""
 
     @abstractmethod
     def texts(self, document_ids: list[str]) -> dict[str, str]:
@@ -65,6 +66,10 @@ class ReferenceStorage(ABC):
     @abstractmethod
     def fingerprints(self, document_ids: list[str]) -> dict[str, bytes]:
         """Packed fingerprints of the given ids that are stored, in one round trip."""
+
+    @abstractmethod
+    def sketches(self, document_ids: list[str]) -> dict[str, bytes]:
+        """Packed sentence sketches of the given ids that are stored, in one round trip."""
 
     def text(self, document_id: str) -> str | None:
         return self.texts([document_id]).get(document_id)
