@@ -44,7 +44,8 @@ def _detector(args):
 
 
 def format_text(result: dict, color: bool) -> str:
-    """A result for a person at a terminal: score, verdict and the suspicious words."""
+    """A result for a person at a terminal: score, verdict, the suspicious words and, with a
+    reference index, the originals it matches with their swaps."""
     if "error" in result:
         return f"{result['id'] or result['source'] + ':' + str(result['line'])}: ERROR {result['error']['code']}: {result['error']['message']}"
     if not result["supported"]:
@@ -57,6 +58,10 @@ def format_text(result: dict, color: bool) -> str:
     for span in result["spans"][:15]:
         original = f" <- {span['likely_original']!r}" if span["likely_original"] else ""
         lines.append(f"    {mark(span['text'])}{original}  {span['kind']} {span['score']:.2f}")
+    for match in result.get("matches") or []:
+        lines.append(f"    {match['kind']} from {match['source_id']}: {match['coverage']:.0%} of this text, "
+                     f"{match['source_coverage']:.0%} of the source, {len(match['passages'])} aligned sentences")
+        lines += [f"        {mark(s['replacement'])} <- {s['original']!r}" for s in match["substitutions"][:15]]
     return "\n".join(lines)
 
 

@@ -51,13 +51,15 @@ class Deletion:
 
 @dataclass(frozen=True)
 class Passage:
-    """Consecutive query sentences aligned in order with consecutive source sentences."""
+    """A sentence of the query aligned with the sentence of the source it was rewritten from.
+    Passages come in text order; consecutive ones form the copied or reworded stretches."""
 
     begin: int  # offsets in the query
     end: int
     source_begin: int  # offsets in the source
     source_end: int
-    similarity: float  # mean over the aligned sentence pairs, 0-1 (content terms shared)
+    similarity: float  # 0-1: the content terms (or, for spun text, the untouched word sequences) they share
+    source_text: str  # source[source_begin:source_end]: the caller may not hold the source
 
 
 MatchKind = Literal["copied", "spun", "paraphrased"]

@@ -168,3 +168,71 @@ def test_tooltips_stay_inside_a_narrow_window(server, browser):
             assert browser.execute_script(inside, mark) == [True] * 4, mark.text
     finally:
         browser.set_window_size(1280, 900)
+
+
+@pytest.fixture(scope="module")
+def indexed_server(tiny_model, tmp_path_factory):
+    from detector.reference import open_index
+    from tests.test_reference import articles
+    from tests.test_reference_alignment import BRIDGE
+
+    location = str(tmp_path_factory.mktemp("index") / "refs.db")
+    open_index(location, create=True).add_many(articles(5) + [("bridge", BRIDGE)])
+    app = create_app(Settings(model_path=str(tiny_model), index=location))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    http = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{port}"
+    http.shutdown()
+
+
+def analyzed(browser, server, text):
+    """The page after analysing ``text``, once the result is shown."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + "/")
+    paste(browser, text)
+    browser.find_element(By.ID, "analyze").click()
+    WebDriverWait(browser, 20).until(ready.visibility_of_element_located((By.ID, "verdict")))
+    return browser
+
+
+def passage_cells(browser):
+    """Each row of each match's table: (this text's sentence, the source's sentence)."""
+    return json.loads(browser.execute_script(
+        "return JSON.stringify([...document.querySelectorAll('#match-list tbody tr')].map((row) =>"
+        "  [...row.querySelectorAll('td')].slice(0, 2).map((cell) => cell.textContent)));"))
+
+
+def test_matches_show_their_source_kind_coverage_and_sentences_side_by_side(indexed_server, browser):
+    from selenium.webdriver.common.by import By
+
+    from tests.test_reference_alignment import BRIDGE, BRIDGE_PARAPHRASE
+
+    analyzed(browser, indexed_server, BRIDGE_PARAPHRASE)
+    heading = browser.find_element(By.CSS_SELECTOR, "#match-list li h4").text
+    assert heading.startswith("bridge: paraphrased") and "% of this text" in heading and "of the source" in heading
+    rows = passage_cells(browser)
+    assert len(rows) >= 8
+    assert rows[0][0].startswith("On Tuesday, Northbridge's") and rows[0][1].startswith("The city council")
+    assert all(here in BRIDGE_PARAPHRASE and there in BRIDGE for here, there in rows)
+    analyzed(browser, indexed_server, "A short note about the weather in the valley this spring, and nothing else.")
+    assert not browser.find_element(By.ID, "matches").is_displayed()
+
+
+def test_swaps_are_marked_on_both_sides_after_emoji(indexed_server, browser):
+    """Passage and swap offsets are code points: emoji before them must not shift the marks."""
+    from tests.test_reference_alignment import BRIDGE
+
+    spun = "😀🎉 " * 3 + BRIDGE.replace("warned", "cautioned").replace("promised", "pledged")
+    analyzed(browser, indexed_server, spun)
+    marks = json.loads(browser.execute_script(
+        "return JSON.stringify([...document.querySelectorAll('#match-list tbody tr')].map((row) =>"
+        "  [...row.querySelectorAll('td')].slice(0, 2).map((cell) =>"
+        "    [...cell.querySelectorAll('mark')].map((mark) => mark.textContent))).filter((pair) => pair[0].length));"))
+    assert marks == [[["cautioned"], ["warned"]], [["pledged"], ["promised"]]]
+    assert all(here in spun for here, _ in passage_cells(browser))

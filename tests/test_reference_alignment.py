@@ -89,8 +89,9 @@ def test_a_third_copied_into_other_text_is_a_partial_copy(index):
     assert match.source_id == "bridge" and match.kind == "copied"
     assert 0.2 < match.source_coverage < 0.5 and 0.2 < match.coverage < 0.6
     begin = query.index(copied)
-    assert [(p.begin, p.end) for p in match.passages] == [(begin, begin + len(copied))]
-    assert BRIDGE[match.passages[0].source_begin:match.passages[0].source_end] == copied
+    assert (match.passages[0].begin, match.passages[-1].end) == (begin, begin + len(copied)) and len(match.passages) == 3
+    for passage in match.passages:
+        assert query[passage.begin:passage.end] == passage.source_text == BRIDGE[passage.source_begin:passage.source_end]
 
 
 def test_a_spun_passage_inside_other_text_lists_its_swaps_and_nothing_outside_it(index):
@@ -181,3 +182,26 @@ def check_lexical_index(index):
     assert index.remove("bridge") and storage.frequencies(["marrow", "northbridg"]) == {"marrow": 1}
     assert [i for i, _ in storage.search(["marrow", "northbridg"], 5)] == ["garden"]
     assert index.query(BRIDGE_PARAPHRASE) == []
+
+
+def test_score_prints_matches_as_text_and_the_service_returns_them(tmp_path, tiny_model, capsys):
+    from detector.cli import main
+    from detector.settings import Settings
+    from service.app import create_app
+    from tests.test_service import validate
+
+    location = str(tmp_path / "cli.db")
+    open_index(location, create=True).add_many(articles(5) + [("bridge", BRIDGE)])
+    query = tmp_path / "query.txt"
+    query.write_text(BRIDGE.replace("warned", "cautioned").replace("promised", "pledged"))
+    assert main(["score", str(query), "--index", location, "--model", str(tiny_model), "--format", "text",
+                 "--quiet"]) == 0
+    shown = capsys.readouterr().out
+    assert "spun from bridge: 100% of this text, 100% of the source, 10 aligned sentences" in shown
+    assert "[cautioned] <- 'warned'" in shown and "[pledged] <- 'promised'" in shown
+    client = create_app(Settings(model_path=str(tiny_model), index=location)).test_client()
+    response = client.post("/v1/analyze", json={"documents": [{"id": "q", "text": BRIDGE_PARAPHRASE}]})
+    validate(response, "/v1/analyze", "post")  # against the OpenAPI document
+    match = response.get_json()["results"][0]["matches"][0]
+    assert match["source_id"] == "bridge" and match["kind"] == "paraphrased" and match["passages"]
+    assert set(match["passages"][0]) == {"begin", "end", "source_begin", "source_end", "similarity", "source_text"}

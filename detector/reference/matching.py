@@ -54,7 +54,7 @@ class Evidence:
     """What the sentence alignment found: the blocks, and the figures the decision reads."""
 
     blocks: list[Block]
-    runs: list[list[Pair]]  # consecutive similar pairs holding evidence: the passages shown
+    runs: list[list[Pair]]  # consecutive similar pairs holding evidence: their pairs are the passages shown
     query_coverage: float  # words of the query's evidence sentences over all its words
     source_coverage: float
     similarity: float  # mean over the evidence pairs
@@ -138,7 +138,7 @@ def describe(query: Prepared, source_text: str, source: list[Sentence], source_i
     it as a whole, aligned word by word throughout; other sources are aligned word by word inside
     their blocks only, and only when their sentences are alike enough to be copied or spun."""
     if not (fingerprinted or found.similarity >= WORD_SIMILARITY):
-        return _paraphrased(query.sentences, source, source_id, found) if found.accepted else None
+        return _paraphrased(query.sentences, source_text, source, source_id, found) if found.accepted else None
     prepared = Prepared(source_text, tokenize(source_text), [], source)
     if fingerprinted:
         alignment = align(query.text, source_text, query.tokens, prepared.tokens)
@@ -149,11 +149,11 @@ def describe(query: Prepared, source_text: str, source: list[Sentence], source_i
         return None
     kind = _kind(query, found, alignment)
     if kind == "paraphrased":
-        return _paraphrased(query.sentences, source, source_id, found)
+        return _paraphrased(query.sentences, source_text, source, source_id, found)
     return Match(source_id, kind, round(alignment.copy_score, 4), round(alignment.coverage, 4),
                  round(alignment.source_coverage, 4), round(alignment.substitution_rate, 4),
                  alignment.substitutions, alignment.insertions, alignment.deletions,
-                 _passages(query.sentences, source, found.runs))
+                 _passages(query.sentences, source_text, source, found.runs))
 
 
 def _token_passages(query: Prepared, source: Prepared, found: list[Block]) -> list[tuple[list[Token], list[Token]]]:
@@ -179,7 +179,8 @@ def _kind(query: Prepared, found: Evidence, alignment: Alignment) -> MatchKind:
     return "copied" if alignment.substitution_rate < COPIED_RATE else "spun"
 
 
-def _paraphrased(query: list[Sentence], source: list[Sentence], source_id: str, found: Evidence) -> Match:
+def _paraphrased(query: list[Sentence], source_text: str, source: list[Sentence], source_id: str,
+                 found: Evidence) -> Match:
     """A reworded match, measured on its aligned sentences: their words, weighted by similarity."""
     pairs = [pair for block in found.blocks for pair in block.pairs if pair.similarity >= MIN_SIMILARITY]
     query_words = sum(query[p.query].words for p in pairs)
@@ -188,10 +189,11 @@ def _paraphrased(query: list[Sentence], source: list[Sentence], source_id: str, 
     total_query, total_source = _words(query), _words(source)
     return Match(source_id, "paraphrased", round(weighted / max(1, total_query + total_source), 4),
                  round(query_words / max(1, total_query), 4), round(source_words / max(1, total_source), 4), 0.0,
-                 passages=_passages(query, source, found.runs))
+                 passages=_passages(query, source_text, source, found.runs))
 
 
-def _passages(query: list[Sentence], source: list[Sentence], runs: list[list[Pair]]) -> list[Passage]:
-    """The runs of consecutive aligned sentence pairs, as character spans."""
-    return [Passage(query[run[0].query].begin, query[run[-1].query].end, source[run[0].source].begin,
-                    source[run[-1].source].end, round(_mean(run), 4)) for run in runs]
+def _passages(query: list[Sentence], source_text: str, source: list[Sentence], runs: list[list[Pair]]) -> list[Passage]:
+    """Each aligned sentence pair of the runs, in order, as character spans."""
+    return [Passage(query[p.query].begin, query[p.query].end, source[p.source].begin, source[p.source].end,
+                    round(p.similarity, 4), source_text[source[p.source].begin:source[p.source].end])
+            for run in runs for p in run]

@@ -64,6 +64,60 @@ function highlight(text, spans) {
   container.append(text.slice(done));
 }
 
+const KINDS = {copied: "copied", spun: "spun: words swapped one for one", paraphrased: "paraphrased: sentences reworded"};
+
+function percent(share) {
+  return `${Math.round(share * 100)}%`;
+}
+
+// The characters of text from begin to end (code points), the spans inside marked; spans are
+// {begin, end, title} in code points of text, in increasing order. Text goes in as text nodes.
+function markedSlice(text, begin, end, spans) {
+  const unitsAt = utf16Offsets(text);
+  const container = element("div", {className: "passage-text"});
+  let done = unitsAt(begin);
+  let cursor = begin;
+  for (const span of spans) {
+    if (span.begin < cursor || span.begin < begin || span.end > end) continue;
+    const from = unitsAt(span.begin);
+    const to = unitsAt(span.end);
+    const mark = element("mark", {title: span.title}, [text.slice(from, to)]);
+    mark.setAttribute("aria-label", `${text.slice(from, to)}: ${span.title}`);
+    container.append(text.slice(done, from), mark);
+    done = to;
+    cursor = span.end;
+  }
+  container.append(text.slice(done, unitsAt(end)));
+  return container;
+}
+
+// One aligned sentence pair: this text's sentence beside the source's, with the swaps marked.
+function passageRow(text, match, passage) {
+  const swaps = match.substitutions.filter((s) => s.begin >= passage.begin && s.end <= passage.end);
+  const here = swaps.map((s) => ({begin: s.begin, end: s.end, title: `was “${s.original}”`}));
+  const there = swaps.map((s) => ({begin: s.source_begin - passage.source_begin,
+                                   end: s.source_end - passage.source_begin, title: `now “${s.replacement}”`}));
+  return element("tr", {}, [
+    element("td", {}, [markedSlice(text, passage.begin, passage.end, here)]),
+    element("td", {}, [markedSlice(passage.source_text, 0, [...passage.source_text].length, there)]),
+    element("td", {className: "similarity", textContent: passage.similarity.toFixed(2)})]);
+}
+
+function matchView(text, match) {
+  const summary = `${match.source_id}: ${KINDS[match.kind] || match.kind}; ${percent(match.coverage)} of this ` +
+                  `text, ${percent(match.source_coverage)} of the source`;
+  const head = element("tr", {}, ["This text", "Source", "Similarity"].map((name) =>
+    element("th", {scope: "col", textContent: name})));
+  const rows = [...match.passages].sort((a, b) => a.begin - b.begin).map((p) => passageRow(text, match, p));
+  return element("li", {className: "match"}, [element("h4", {textContent: summary}),
+    element("table", {className: "passages"}, [element("thead", {}, [head]), element("tbody", {}, rows)])]);
+}
+
+function showMatches(text, matches) {
+  document.getElementById("matches").hidden = !(matches && matches.length);
+  document.getElementById("match-list").replaceChildren(...(matches || []).map((m) => matchView(text, m)));
+}
+
 function show(text, result) {
   const verdict = document.getElementById("verdict");
   const list = document.getElementById("span-list");
@@ -74,6 +128,7 @@ function show(text, result) {
     document.getElementById("summary").textContent = result.reason;
     highlight(text, []);
     list.replaceChildren();
+    showMatches(text, []);
     return;
   }
   const flagged = Object.keys(result.categories).filter((name) => result.categories[name]);
@@ -87,6 +142,7 @@ function show(text, result) {
   highlight(text, result.spans);
   list.replaceChildren(...result.spans.slice(0, 20).map((s) =>
     element("li", {textContent: `“${s.text}”: ${explain(s)}`})));
+  showMatches(text, result.matches);
 }
 
 form.addEventListener("submit", async (event) => {
