@@ -78,7 +78,7 @@ def command_score(args) -> int:
         from detector.distributed import run_dask
 
         cached_detector(settings)  # fail fast, before any output, when the model cannot be loaded
-        print(run_dask(args.paths, settings, args.output, args.scheduler, args.workers), file=sys.stderr)
+        print(run_dask(args.paths, settings, args.output, args.scheduler, args.workers, args.blocksize), file=sys.stderr)
         return 0
     paths = expand_paths(args.paths)  # a missing file or a directory fails before the model loads
     cached_detector(settings)
@@ -294,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--engine", choices=("local", "dask"), default="local")
     score.add_argument("--scheduler", help="Dask scheduler address (tcp://host:port); default: a LocalCluster")
     score.add_argument("--workers", type=int, default=2, help="LocalCluster workers for --engine dask")
+    score.add_argument("--blocksize", help="--engine dask: bytes per block of JSONL lines, e.g. 8MB (default: about "
+                                           "4 blocks per worker thread, 64 KiB to 8 MiB)")
     score.add_argument("--index", help="reference index (SQLite path or redis:// URL): adds 'matches' to results")
     model_options(score)
     score.set_defaults(run=command_score)
