@@ -7,7 +7,8 @@ The lexical index gives each document a number (hashes ``docnum``: id -> number,
 -> id) and keeps, per term, a posting list: a string of 4-byte document numbers (``post:<term>``).
 A set of ids per term would take some 60 bytes a posting, the packed list 4; its length is the
 term's document frequency. ``lengths`` packs each document's term count in 2 bytes at twice its
-number, ``total`` sums them. Lua scripts append, remove and score postings inside the server."""
+number, ``total`` sums them. Lua scripts append, remove, count and score postings inside the
+server."""
 from __future__ import annotations
 
 from detector.reference.storage import (
@@ -44,52 +45,95 @@ return top
 """
 
 
-# KEYS: docnum, docid, next, lengths, total, then one posting list per term; ARGV: the document id.
-POST = """
-local number = redis.call('HGET', KEYS[1], ARGV[1])
-if not number then
-  number = redis.call('INCR', KEYS[3])
-  redis.call('HSET', KEYS[1], ARGV[1], number)
-  redis.call('HSET', KEYS[2], number, ARGV[1])
+# Scripts name posting lists by the prefix they are given and a term, so that a document's few
+# hundred terms travel as one argument: packing them as separate keys was most of an insert's time.
+
+# Stores a batch of documents: each one's text, fingerprint and sketch, its id in its band sets (and
+# the band keys in its own set), a number and its postings, one APPEND per term for the whole batch.
+# KEYS: docnum, docid, next, lengths, total, texts, fingerprints, sketches; ARGV: the posting-list,
+# band-set and band-key-set prefixes, then six values a document: id, terms separated by spaces, band
+# keys in hex separated by spaces, text, fingerprint, sketch.
+STORE = """
+local function byte(pair) return string.char(tonumber(pair, 16)) end
+local postings, total = {}, 0
+for k = 4, #ARGV, 6 do
+  local id = ARGV[k]
+  redis.call('HSET', KEYS[6], id, ARGV[k + 3])
+  redis.call('HSET', KEYS[7], id, ARGV[k + 4])
+  redis.call('HSET', KEYS[8], id, ARGV[k + 5])
+  local keys = {}
+  for band in string.gmatch(ARGV[k + 2], '%S+') do
+    redis.call('SADD', ARGV[2] .. band, id)
+    keys[#keys + 1] = (string.gsub(band, '..', byte))
+  end
+  if #keys > 0 then
+    redis.call('SADD', ARGV[3] .. id, unpack(keys))
+  end
+  local number = redis.call('HGET', KEYS[1], id)
+  if not number then
+    number = redis.call('INCR', KEYS[3])
+    redis.call('HSET', KEYS[1], id, number)
+    redis.call('HSET', KEYS[2], number, id)
+  end
+  number = tonumber(number)
+  local posting, terms = struct.pack('<I4', number), 0
+  for term in string.gmatch(ARGV[k + 1], '%S+') do
+    local parts = postings[term]
+    if parts then
+      parts[#parts + 1] = posting
+    else
+      postings[term] = {posting}
+    end
+    terms = terms + 1
+  end
+  redis.call('SETRANGE', KEYS[4], 2 * number, struct.pack('<I2', math.min(terms, 65535)))
+  total = total + terms
 end
-number = tonumber(number)
-local terms = #KEYS - 5
-redis.call('SETRANGE', KEYS[4], 2 * number, struct.pack('<I2', math.min(terms, 65535)))
-redis.call('INCRBY', KEYS[5], terms)
-local posting = struct.pack('<I4', number)
-for k = 6, #KEYS do
-  redis.call('APPEND', KEYS[k], posting)
+for term, parts in pairs(postings) do
+  redis.call('APPEND', ARGV[1] .. term, table.concat(parts))
 end
+redis.call('INCRBY', KEYS[5], total)
 """
 
-# KEYS: docnum, docid, lengths, total, then the posting lists of the document's terms; ARGV: its id.
+# KEYS: docnum, docid, lengths, total; ARGV: the document id, the posting-list prefix, its terms.
 UNPOST = """
 local number = redis.call('HGET', KEYS[1], ARGV[1])
 if not number then
   return 0
 end
-local posting = struct.pack('<I4', tonumber(number))
-for k = 5, #KEYS do
-  local list = redis.call('GET', KEYS[k]) or ''
+local posting, terms = struct.pack('<I4', tonumber(number)), 0
+for term in string.gmatch(ARGV[3], '%S+') do
+  local key = ARGV[2] .. term
+  local list = redis.call('GET', key) or ''
   local at = string.find(list, posting, 1, true)
   while at and (at - 1) % 4 ~= 0 do
     at = string.find(list, posting, at + 1, true)
   end
   if at and #list == 4 then
-    redis.call('DEL', KEYS[k])
+    redis.call('DEL', key)
   elseif at then
-    redis.call('SET', KEYS[k], string.sub(list, 1, at - 1) .. string.sub(list, at + 4))
+    redis.call('SET', key, string.sub(list, 1, at - 1) .. string.sub(list, at + 4))
   end
+  terms = terms + 1
 end
-redis.call('INCRBY', KEYS[4], 4 - #KEYS)
+redis.call('INCRBY', KEYS[4], -terms)
 redis.call('SETRANGE', KEYS[3], 2 * tonumber(number), struct.pack('<I2', 0))
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], number)
 return 1
 """
 
+# ARGV: the posting-list prefix, terms. Returns each term's document frequency.
+FREQUENCIES = """
+local found = {}
+for term in string.gmatch(ARGV[2], '%S+') do
+  found[#found + 1] = redis.call('STRLEN', ARGV[1] .. term) / 4
+end
+return found
+"""
+
 # BM25 as FTS5 computes it (idf floored at 1e-6, every term once per document). KEYS: docid, lengths,
-# total, then the query terms' posting lists; ARGV: limit, k1, b. Returns id, score pairs, best first.
+# total; ARGV: limit, k1, b, the posting-list prefix, the query terms. Returns id, score pairs, best first.
 SEARCH = """
 local documents = redis.call('HLEN', KEYS[1])
 if documents == 0 then
@@ -99,8 +143,8 @@ local average = math.max(1, tonumber(redis.call('GET', KEYS[3]) or '0') / docume
 local lengths = redis.call('GET', KEYS[2]) or ''
 local k1, b = tonumber(ARGV[2]), tonumber(ARGV[3])
 local sums = {}
-for k = 4, #KEYS do
-  local list = redis.call('GET', KEYS[k]) or ''
+for term in string.gmatch(ARGV[5], '%S+') do
+  local list = redis.call('GET', ARGV[4] .. term) or ''
   local found = #list / 4
   local idf = math.log((documents - found + 0.5) / (found + 0.5))
   if idf <= 0 then
@@ -138,8 +182,10 @@ class RedisStorage(ReferenceStorage):
         self.texts_key, self.fingerprints_key = f"{prefix}:documents", f"{prefix}:fingerprints"
         self.sketches_key = f"{prefix}:sketches"
         self.count_shared = self.client.register_script(COUNT_SHARED)
-        self.post, self.unpost = self.client.register_script(POST), self.client.register_script(UNPOST)
+        self.store, self.unpost = self.client.register_script(STORE), self.client.register_script(UNPOST)
         self.search_postings = self.client.register_script(SEARCH)
+        self.count_postings = self.client.register_script(FREQUENCIES)
+        self.postings = f"{prefix}:post:"
         self.lexical = [f"{prefix}:{name}" for name in ("docnum", "docid", "next", "lengths", "total")]
         try:
             found = self._stored_format()
@@ -168,37 +214,35 @@ class RedisStorage(ReferenceStorage):
             pipe.srem(self._band(key), document_id)
         pipe.delete(f"{self.prefix}:keys:{document_id}")
 
-    def _postings(self, terms: list[str]) -> list[str]:
-        return [f"{self.prefix}:post:{term}" for term in terms]
-
     def _unindex(self, pipe, document_id: str, text: str) -> None:
         """Take a stored document's terms out of the lexical index (nothing when it has none)."""
         docnum, docid, _, lengths, total = self.lexical
-        self.unpost(keys=[docnum, docid, lengths, total, *self._postings(text_terms(text))], args=[document_id],
+        self.unpost(keys=[docnum, docid, lengths, total], args=[document_id, self.postings, " ".join(text_terms(text))],
                     client=pipe)
 
     def add_many(self, entries):
+        ids = [entry.id for entry in entries]
+        old_texts, numbers = self.client.hmget(self.texts_key, ids), self.client.hmget(self.lexical[0], ids)
         with self.client.pipeline(transaction=False) as pipe:
-            for entry in entries:
-                pipe.smembers(f"{self.prefix}:keys:{entry.id}")
-            pipe.hmget(self.texts_key, [entry.id for entry in entries])
-            pipe.hmget(self.lexical[0], [entry.id for entry in entries])
-            *old, old_texts, numbers = pipe.execute()
+            stored = [entry.id for entry, text in zip(entries, old_texts) if text is not None]
+            for document_id in stored:
+                pipe.smembers(f"{self.prefix}:keys:{document_id}")
+            old_keys = dict(zip(stored, pipe.execute()))
+        values = []
         with self.client.pipeline(transaction=True) as pipe:
-            for entry, old_keys, old_text, number in zip(entries, old, old_texts, numbers):
-                if number is not None and old_text is not None and old_text.decode("utf-8") == entry.text:
+            for entry, old_text, number in zip(entries, old_texts, numbers):
+                old = old_text.decode("utf-8") if old_text is not None else None
+                if number is not None and old == entry.text:
                     continue  # stored as it is
-                self._unlink(pipe, entry.id, old_keys)
-                if number is not None and old_text is not None:
-                    self._unindex(pipe, entry.id, old_text.decode("utf-8"))
-                pipe.hset(self.texts_key, entry.id, entry.text)
-                pipe.hset(self.fingerprints_key, entry.id, entry.fingerprint)
-                pipe.hset(self.sketches_key, entry.id, entry.sketch)
-                for key in entry.keys:
-                    pipe.sadd(self._band(key), entry.id)
-                if entry.keys:
-                    pipe.sadd(f"{self.prefix}:keys:{entry.id}", *entry.keys)
-                self.post(keys=[*self.lexical, *self._postings(entry.terms)], args=[entry.id], client=pipe)
+                if old is not None:
+                    self._unlink(pipe, entry.id, old_keys[entry.id])
+                if number is not None and old is not None:
+                    self._unindex(pipe, entry.id, old)
+                values += [entry.id, " ".join(entry.terms), " ".join(key.hex() for key in entry.keys), entry.text,
+                           entry.fingerprint, entry.sketch]
+            if values:
+                self.store(keys=[*self.lexical, self.texts_key, self.fingerprints_key, self.sketches_key],
+                           args=[self.postings, f"{self.prefix}:band:", f"{self.prefix}:keys:", *values], client=pipe)
             pipe.execute()
 
     def remove(self, document_id):
@@ -232,17 +276,15 @@ class RedisStorage(ReferenceStorage):
         return [(flat[k].decode("utf-8"), int(flat[k + 1])) for k in range(0, len(flat), 2)]
 
     def frequencies(self, terms):
-        with self.client.pipeline(transaction=False) as pipe:
-            for key in self._postings(terms):
-                pipe.strlen(key)
-            return {term: size // 4 for term, size in zip(terms, pipe.execute()) if size}
+        counts = self.count_postings(args=[self.postings, " ".join(terms)]) if terms else []
+        return {term: int(count) for term, count in zip(terms, counts) if count}
 
     def search(self, terms, limit):
         if not terms:
             return []
         _, docid, _, lengths, total = self.lexical
-        flat = self.search_postings(keys=[docid, lengths, total, *self._postings(terms)],
-                                    args=[limit, BM25_K1, BM25_B])
+        flat = self.search_postings(keys=[docid, lengths, total], args=[limit, BM25_K1, BM25_B, self.postings,
+                                                                        " ".join(terms)])
         return [(flat[k].decode("utf-8"), float(flat[k + 1])) for k in range(0, len(flat), 2)]
 
     def ids(self):

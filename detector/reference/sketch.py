@@ -1,11 +1,12 @@
-"""A document's sentences as stored: offsets, word counts, quotation flags, and the 32-bit numbers
+"""A document's sentences as stored: offsets, word counts, quotation flags, and the 16-bit numbers
 of their terms, names and shingles. Verifying a candidate then reads some hundred bytes a sentence
 instead of tokenising its text again, which was most of a query's time; the text is read only for
 the sources that match, to align them word by word.
 
 Layout (little-endian): the sentence count ``n``; then ``begin`` and ``end`` (uint32), ``words``
 (uint16), ``quoted`` (uint8), and the counts of names, other terms and shingles (uint16), each an
-array of ``n``; then all members (uint32), sentence by sentence: names, other terms, shingles."""
+array of ``n``; then all members (``sentences.member``, uint16), sentence by sentence: names,
+other terms, shingles."""
 from __future__ import annotations
 
 import numpy as np
@@ -14,7 +15,7 @@ from detector.reference.sentences import Sentence
 
 COLUMNS = (("begin", "<u4"), ("end", "<u4"), ("words", "<u2"), ("quoted", "<u1"), ("names", "<u2"),
            ("others", "<u2"), ("shingles", "<u2"))
-MEMBER = np.dtype("<u4")
+MEMBER = np.dtype("<u2")
 COUNT = np.dtype("<u4")
 
 
