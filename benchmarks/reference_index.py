@@ -6,7 +6,7 @@ abstracts, QuillBot rewrites of ChatGPT answers) and partial copies (a third of 
 copied or spun, inside other text; and the reverse, a full spun article against an indexed
 third)? False matches: clean AllSides articles that are not indexed, and independent reports of
 one event (AllSides articles of one day and topic from other outlets, alike by TF-IDF but sharing
-no sentence outside quotation marks) whose sibling is indexed. Substitution pairs against the
+no 10-word run outside quotation marks) whose sibling is indexed. Substitution pairs against the
 spinner's ground truth; plain word-5-gram MinHash LSH (datasketch defaults) on the spun queries for
 comparison. Then insert rate, bytes per document and query latency at 100,000 documents for the
 SQLite and Redis backends.
@@ -110,18 +110,24 @@ def _sample(items: list, limit: int, rng: random.Random) -> list:
     return items if limit <= 0 or len(items) <= limit else rng.sample(items, limit)
 
 
-def unquoted_runs(text: str) -> set[tuple[str, ...]]:
-    """Word runs of ``SHARED_RUN`` outside quotation marks."""
-    spans = quotations(text)
-    kept = "".join(text[end:begin] for (_, end), (begin, _) in zip([(0, 0)] + spans, spans + [(len(text), 0)]))
-    words = re.findall(r"\w+", kept.lower())
+def word_runs(text: str, unquoted: bool) -> set[tuple[str, ...]]:
+    """Word runs of ``SHARED_RUN``, outside quotation marks when ``unquoted``."""
+    if unquoted:
+        spans = quotations(text)
+        text = "".join(text[end:begin] for (_, end), (begin, _) in zip([(0, 0)] + spans, spans + [(len(text), 0)]))
+    words = re.findall(r"\w+", text.lower())
     return {tuple(words[k:k + SHARED_RUN]) for k in range(len(words) - SHARED_RUN + 1)}
+
+
+def copied(a: str, b: str) -> bool:
+    """Whether two articles share a ``SHARED_RUN``-word run that at least one of them does not quote:
+    a wire story, a post or a site's boilerplate that both copied."""
+    return bool(word_runs(a, True) & word_runs(b, False) or word_runs(a, False) & word_runs(b, True))
 
 
 def independent_reports(allsides: list[dict], limit: int, rng: random.Random) -> list[tuple[dict, dict]]:
     """(indexed, query) pairs: one day, one topic, other outlets, TF-IDF cosine at least
-    ``EVENT_SIMILARITY``, and no ``SHARED_RUN``-word run outside quotations in both (a shared run
-    is a wire story or a post that both copied, which is a copy). Each article in one pair at most."""
+    ``EVENT_SIMILARITY``, and nothing ``copied`` between them. Each article in one pair at most."""
     dated = [a for a in allsides if a["date"]]
     vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2).fit_transform(a["text"] for a in dated)
     groups = defaultdict(list)
@@ -136,7 +142,7 @@ def independent_reports(allsides: list[dict], limit: int, rng: random.Random) ->
                            if similarity[i, j] >= EVENT_SIMILARITY and dated[members[i]]["outlet"] != dated[members[j]]["outlet"]]
     pairs, used = [], set()
     for _, i, j in sorted(candidates, reverse=True):
-        if i in used or j in used or unquoted_runs(dated[i]["text"]) & unquoted_runs(dated[j]["text"]):
+        if i in used or j in used or copied(dated[i]["text"], dated[j]["text"]):
             continue
         used |= {i, j}
         pairs.append((dated[i], dated[j]))
@@ -218,21 +224,24 @@ def excerpts_indexed(articles: list[dict], thesaurus, rng) -> tuple[dict, list[t
     return indexed, queries
 
 
-def false_matches(index, texts: list[str], desc: str) -> dict:
-    matched = [bool(index.query(text)) for text in tqdm(texts, desc=desc)]
-    return {"documents": len(texts), "no_match": round(1 - sum(matched) / max(1, len(texts)), 4),
-            "matched": sum(matched)}
+def false_matches(index, articles: list[dict], desc: str) -> dict:
+    """Articles (not indexed) that match anything, with what they match, for a reader to check."""
+    matched = []
+    for article in tqdm(articles, desc=desc):
+        matched += [[article["id"], m.source_id, m.kind] for m in index.query(article["text"])[:1]]
+    return {"documents": len(articles), "no_match": round(1 - len(matched) / max(1, len(articles)), 4),
+            "matched": matched}
 
 
 def independent_matches(index, pairs: list[tuple[dict, dict]]) -> dict:
     """Queries (the second of each pair) that match anything, and that match their sibling."""
-    anything = sibling = 0
+    matched, sibling = [], 0
     for indexed, query in tqdm(pairs, desc="independent reports"):
         matches = index.query(query["text"])
-        anything += bool(matches)
+        matched += [[query["id"], m.source_id, m.kind] for m in matches[:1]]
         sibling += any(m.source_id == indexed["id"] for m in matches)
-    return {"pairs": len(pairs), "no_match": round(1 - anything / max(1, len(pairs)), 4),
-            "matched_anything": anything, "matched_sibling": sibling}
+    return {"pairs": len(pairs), "no_match": round(1 - len(matched) / max(1, len(pairs)), 4),
+            "matched_sibling": sibling, "matched": matched}
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -247,7 +256,7 @@ def build_pool(data: Path, args, rng) -> dict:
     rng.shuffle(rest)
     clean, others, whole = rest[:args.clean], rest[args.clean:args.clean + 2000], rest[args.clean + 2000:]
     originals, paraphrases = paraphrase_sets(data, rng, args.pairs)
-    return {"news": news, "events": events, "clean": [a["text"] for a in clean],
+    return {"news": news, "events": events, "clean": clean,
             "others": [a["text"] for a in others], "whole": [a for a in whole if long_enough(a["text"])][:args.partial],
             "originals": originals, "paraphrases": paraphrases}
 

@@ -18,9 +18,9 @@ class Alignment:
     source_tokens: int
     aligned_query: int = 0  # tokens copied or substituted one for one (or as a short phrase)
     aligned_source: int = 0
-    compared_query: int = 0  # tokens of the query inside the aligned passages
     substituted: int = 0  # query tokens substituted
     aligned_begins: set[int] = field(default_factory=set)  # where the aligned query tokens begin
+    aligned_source_begins: set[int] = field(default_factory=set)  # and the aligned source tokens
     substitutions: list[Substitution] = field(default_factory=list)
     insertions: list[Insertion] = field(default_factory=list)
     deletions: list[Deletion] = field(default_factory=list)
@@ -42,12 +42,6 @@ class Alignment:
     @property
     def substitution_rate(self) -> float:
         return self.substituted / max(1, self.aligned_query)
-
-    @property
-    def density(self) -> float:
-        """Share of the compared query tokens that the word alignment accounts for: near 1 for a
-        spun or copied passage, lower for a reworded one."""
-        return self.aligned_query / max(1, self.compared_query)
 
 
 def align(query: str, source: str, query_tokens: list[Token] | None = None,
@@ -71,13 +65,13 @@ def align_passages(query: str, source: str, passages: list[tuple[list[Token], li
 
 def _align_passage(query: str, source: str, query_tokens: list[Token], source_tokens: list[Token],
                    result: Alignment) -> None:
-    result.compared_query += len(query_tokens)
     for tag, s1, s2, q1, q2 in opcodes([t.text.lower() for t in source_tokens], [t.text.lower() for t in query_tokens]):
         swapped = tag == "replace" and (s2 - s1 == q2 - q1 or max(s2 - s1, q2 - q1) <= MAX_PHRASE_TOKENS)
         if tag == "equal" or swapped:
             result.aligned_query += q2 - q1
             result.aligned_source += s2 - s1
             result.aligned_begins.update(token.begin for token in query_tokens[q1:q2])
+            result.aligned_source_begins.update(token.begin for token in source_tokens[s1:s2])
         if swapped:
             result.substituted += q2 - q1
             _substitutions(query, source, query_tokens[q1:q2], source_tokens[s1:s2], result)

@@ -8,6 +8,7 @@ content words but not the immutable 5-grams. Every candidate is then aligned sen
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import chain
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from detector.reference.matching import Prepared, describe, evidence, prepare
 from detector.reference.sketch import pack as pack_sketch
 from detector.reference.sketch import unpack as unpack_sketch
 from detector.reference.storage import Entry, ReferenceStorage, open_storage
-from detector.reference.terms import document_terms, word_terms
+from detector.reference.terms import document_terms, shingle_terms, word_terms
 from detector.result import Match
 from detector.text import Token, is_capitalized_name
 
@@ -43,8 +44,8 @@ def entry(document_id: str, text: str) -> Entry:
     sentence sketch."""
     prepared = prepare(text)
     hashes = shingle_hashes(prepared.immutable)
-    return Entry(document_id, text, fingerprint_keys(hashes), pack(hashes), document_terms(prepared.tokens),
-                 pack_sketch(prepared.sentences))
+    return Entry(document_id, text, fingerprint_keys(hashes), pack(hashes),
+                 document_terms(prepared.tokens) + shingle_terms(hashes), pack_sketch(prepared.sentences))
 
 
 def rare_terms(regions: list[list[str]], frequencies: dict[str, int], names: set[str]) -> list[str]:
@@ -107,7 +108,7 @@ class ReferenceIndex:
         read raises ``DocumentError``."""
         query = prepare(check_text(text, self.max_chars))
         fingerprinted = set(self._fingerprinted(query.immutable))
-        candidates = list(dict.fromkeys([*fingerprinted, *self._lexical(query.tokens)]))
+        candidates = list(dict.fromkeys([*fingerprinted, *self._lexical(query.tokens, query.immutable)]))
         matches = self._matches(query, self.storage.sketches(candidates), fingerprinted)
         return sorted(matches, key=lambda m: -m.copy_score)[:limit]
 
@@ -124,18 +125,21 @@ class ReferenceIndex:
         return [source_id for source_id, fingerprint in self.storage.fingerprints(candidates).items()
                 if containment(hashes, unpack(fingerprint)) >= MIN_CONTAINMENT]
 
-    def _lexical(self, tokens: list[Token]) -> list[str]:
+    def _lexical(self, tokens: list[Token], immutable: list[str | None]) -> list[str]:
         """The sources that rank highest by BM25 over the query's rarest terms, down to
         ``LEXICAL_RATIO`` of the best score."""
-        ranked = self.storage.search(self.search_terms(tokens), LEXICAL_CANDIDATES)
+        ranked = self.storage.search(self.search_terms(tokens, immutable), LEXICAL_CANDIDATES)
         return [source_id for source_id, score in ranked if score >= LEXICAL_RATIO * ranked[0][1]]
 
-    def search_terms(self, tokens: list[Token]) -> list[str]:
-        """The query's terms that the lexical stage searches for (``rare_terms`` of its regions)."""
-        regions = [document_terms(tokens[k:k + REGION_TOKENS]) for k in range(0, len(tokens), REGION_TOKENS)]
+    def search_terms(self, tokens: list[Token], immutable: list[str | None]) -> list[str]:
+        """The query's terms that the lexical stage searches for: ``rare_terms`` of its regions, each
+        region's content terms and sampled immutable 5-grams."""
+        regions = [document_terms(tokens[k:k + REGION_TOKENS])
+                   + shingle_terms(shingle_hashes(immutable[k:k + REGION_TOKENS]))
+                   for k in range(0, len(tokens), REGION_TOKENS)]
         names = {term for k, token in enumerate(tokens) if token.is_number or is_capitalized_name(tokens, k)
                  for term in word_terms(token.text)}
-        return rare_terms(regions, self.storage.frequencies(document_terms(tokens)), names)
+        return rare_terms(regions, self.storage.frequencies(list(dict.fromkeys(chain(*regions)))), names)
 
     def _matches(self, query: Prepared, sketches: dict[str, bytes], fingerprinted: set[str]) -> list[Match]:
         """Matches of the candidates the sentence alignment accepts (and of fingerprinted ones, which

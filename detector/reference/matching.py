@@ -18,13 +18,14 @@ from detector.reference.sentences import Sentence, sentences
 from detector.result import Match, MatchKind, Passage
 from detector.text import Token, tokenize
 
-REWRITE_COVERAGE = 0.4  # of both texts' words, in aligned sentences: a whole text reworded
+REWRITE_COVERAGE = 0.35  # of both texts' words, in aligned sentences: a whole text reworded
+REWRITE_SPAN = 0.5  # or of both texts' words, in the stretches the blocks span (a weak rewording)
 COPY_RUN = 3  # consecutive aligned sentences (one may be a quotation), as close as COPY_SIMILARITY: copied or spun
 PARTIAL_COVERAGE = 0.25  # of either text's words, in sentences aligned as close as COPY_SIMILARITY
 COPY_SIMILARITY = 0.7
 MIN_WORDS = 15  # in the query's aligned sentences: a shared line or two is no copy
 WORD_SIMILARITY = 0.5  # aligned sentences this alike on average are aligned word by word too
-SPUN_DENSITY = 0.95  # share of the aligned passages' words the word alignment pairs one for one
+SPUN_DENSITY = 0.95  # share of the aligned sentences' words, on each side, paired one for one
 COPIED_RATE = 0.01  # substitution rate under which a passage is copied rather than spun
 MIN_TOKEN_COVERAGE = 0.3  # of the query, for a spun copy that the fingerprints found
 
@@ -57,15 +58,18 @@ class Evidence:
     runs: list[list[Pair]]  # consecutive similar pairs holding evidence: their pairs are the passages shown
     query_coverage: float  # words of the query's evidence sentences over all its words
     source_coverage: float
+    query_span: float  # words of the query's sentences from each block's first to its last
+    source_span: float
     similarity: float  # mean over the evidence pairs
     run: int  # the longest run of consecutive similar pairs
     run_evidence: int  # evidence pairs in it (the others are quotations)
-    run_similarity: float
+    run_similarity: float  # mean over its evidence pairs: a quotation both texts carry proves nothing
     words: int  # in the query's evidence sentences
 
     @property
     def rewritten(self) -> bool:
-        return self.words >= MIN_WORDS and min(self.query_coverage, self.source_coverage) >= REWRITE_COVERAGE
+        return self.words >= MIN_WORDS and (min(self.query_coverage, self.source_coverage) >= REWRITE_COVERAGE
+                                            or min(self.query_span, self.source_span) >= REWRITE_SPAN)
 
     @property
     def copied_passage(self) -> bool:
@@ -87,9 +91,12 @@ def evidence(query: list[Sentence], source: list[Sentence]) -> Evidence:
     runs = [_extended(run, similarity, gain) for run in _runs(found)]
     run = max(runs, key=lambda r: (sum(p.evidence for p in r), len(r), _mean(r)), default=[])
     words = sum(query[p.query].words for p in pairs)
+    query_span = sum(_words(query[b.pairs[0].query:b.pairs[-1].query + 1]) for b in found)
+    source_span = sum(_words(source[b.pairs[0].source:b.pairs[-1].source + 1]) for b in found)
     return Evidence(found, runs, words / max(1, _words(query)),
-                    sum(source[p.source].words for p in pairs) / max(1, _words(source)), _mean(pairs), len(run),
-                    sum(p.evidence for p in run), _mean(run), words)
+                    sum(source[p.source].words for p in pairs) / max(1, _words(source)),
+                    query_span / max(1, _words(query)), source_span / max(1, _words(source)), _mean(pairs), len(run),
+                    sum(p.evidence for p in run), _mean([p for p in run if p.evidence]), words)
 
 
 def _mean(pairs: list[Pair]) -> float:
@@ -147,7 +154,7 @@ def describe(query: Prepared, source_text: str, source: list[Sentence], source_i
                                    len(query.tokens), len(prepared.tokens))
     if not (found.accepted or (fingerprinted and alignment.coverage >= MIN_TOKEN_COVERAGE)):
         return None
-    kind = _kind(query, found, alignment)
+    kind = _kind(query, prepared, found, alignment)
     if kind == "paraphrased":
         return _paraphrased(query.sentences, source_text, source, source_id, found)
     return Match(source_id, kind, round(alignment.copy_score, 4), round(alignment.coverage, 4),
@@ -167,16 +174,25 @@ def _tokens(document: Prepared, first: int, last: int) -> list[Token]:
     return [token for token in document.tokens if begin <= token.begin < end]
 
 
-def _kind(query: Prepared, found: Evidence, alignment: Alignment) -> MatchKind:
-    """Copied or spun when the word alignment pairs nearly every word of the aligned sentences one
-    for one (copied when hardly any was swapped); paraphrased otherwise."""
-    regions = [(query.sentences[b.pairs[0].query].begin, query.sentences[b.pairs[-1].query].end) for b in found.blocks]
-    inside = [t.begin for t in query.tokens if any(begin <= t.begin < end for begin, end in regions)]
-    density = (sum(1 for begin in inside if begin in alignment.aligned_begins) / len(inside) if inside
-               else alignment.coverage)
+def _kind(query: Prepared, source: Prepared, found: Evidence, alignment: Alignment) -> MatchKind:
+    """Copied or spun when the word alignment pairs nearly every word of the aligned sentences, on
+    both sides, one for one (copied when hardly any was swapped); paraphrased otherwise: a rewriter
+    adds and drops words where a spinner swaps them."""
+    query_blocks = [(b.pairs[0].query, b.pairs[-1].query) for b in found.blocks]
+    source_blocks = [(b.pairs[0].source, b.pairs[-1].source) for b in found.blocks]
+    density = min(_density(query, query_blocks, alignment.aligned_begins),
+                  _density(source, source_blocks, alignment.aligned_source_begins))
     if density < SPUN_DENSITY:
         return "paraphrased"
     return "copied" if alignment.substitution_rate < COPIED_RATE else "spun"
+
+
+def _density(document: Prepared, found: list[tuple[int, int]], aligned: set[int]) -> float:
+    """Share of the tokens of the blocks' sentences (all tokens when there are no blocks) that the
+    word alignment paired."""
+    regions = [(document.sentences[first].begin, document.sentences[last].end) for first, last in found]
+    inside = [t.begin for t in document.tokens if not regions or any(begin <= t.begin < end for begin, end in regions)]
+    return sum(1 for begin in inside if begin in aligned) / max(1, len(inside))
 
 
 def _paraphrased(query: list[Sentence], source_text: str, source: list[Sentence], source_id: str,

@@ -23,7 +23,7 @@ class Entry(NamedTuple):
     text: str
     keys: list[bytes]
     fingerprint: bytes
-    terms: list[str]  # distinct content terms (``terms.document_terms``), for the lexical index
+    terms: list[str]  # distinct terms for the lexical index (``terms.text_terms``)
     sketch: bytes  # its sentences, packed (``sketch.pack``), for verification
 
 

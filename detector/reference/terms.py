@@ -1,22 +1,28 @@
 """Content terms: the words a rewrite keeps when it rewords. A paraphrase changes function words,
 word order and inflection, so texts are compared by the stems of their content words, names and
-numbers. The same terms feed the lexical (BM25) candidate stage and the sentence alignment.
+numbers. The same terms feed the lexical (BM25) candidate stage and the sentence alignment. The
+lexical index also holds a sample of each text's immutable 5-grams (``shingle_terms``), which a
+spinner leaves whole: they find a spun passage whose content words were swapped.
 
-The stored postings of a document are these terms of its text: changing what this module returns
-changes the storage format (``storage.FORMAT``) and needs a migration."""
+The stored postings of a document are ``text_terms`` of its text: changing what this module
+returns changes the storage format (``storage.FORMAT``) and needs a migration."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+import numpy as np
+
 from detector.candidates import NUMERAL_WORDS
 from detector.morphology import IRREGULAR
+from detector.reference.fingerprints import immutable_forms, shingle_hashes
 from detector.text import STOPWORDS, Token, tokenize
 
 NUMERALS = {word: str(value) for value, word in enumerate(NUMERAL_WORDS)}
 PART = re.compile(r"[^\W_]+")  # letters and digits: hyphens and apostrophes split a word into parts
 DOUBLED = frozenset("bdfgklmnprtz")
 SUFFIXES = ("ing", "ed", "ly")
+SHINGLE_SAMPLE = 8  # one immutable 5-gram in 8 (by hash, the same in every text) becomes a term
 
 
 @lru_cache(maxsize=200_000)
@@ -62,7 +68,14 @@ def document_terms(tokens: list[Token]) -> list[str]:
     return list(dict.fromkeys(term for terms in token_terms(tokens) for term in terms))
 
 
+def shingle_terms(hashes: np.ndarray) -> list[str]:
+    """The sampled immutable 5-grams (of ``fingerprints.shingle_hashes``) as terms: "q" and the hash
+    in hex, a word FTS5 indexes as it is."""
+    return [f"q{value:08x}" for value in hashes.tolist() if value % SHINGLE_SAMPLE == 0]
+
+
 def text_terms(text: str) -> list[str]:
-    """``document_terms`` of a text: what the lexical index holds for it, recomputed to take a
-    replaced or removed document out of the index."""
-    return document_terms(tokenize(text))
+    """What the lexical index holds for a text: its ``document_terms`` and ``shingle_terms``;
+    recomputed to take a replaced or removed document out of the index."""
+    tokens = tokenize(text)
+    return document_terms(tokens) + shingle_terms(shingle_hashes(immutable_forms(tokens)))
