@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-SpanKind = Literal["synonym", "numeral", "function_word", "tortured_phrase", "style_flip", "machine_translation"]
+SpanKind = Literal["synonym", "numeral", "function_word", "tortured_phrase", "style_flip", "machine_translation",
+                   "hidden_characters"]
 
 
 @dataclass(frozen=True)

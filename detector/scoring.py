@@ -23,7 +23,8 @@ from detector.lm import NgramStats
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
 from detector.machine_paraphrase import MachineParaphraseModel
-from detector.result import Result
+from detector.normalization import ReaderView, load_tables, reader_view
+from detector.result import Result, Span
 from detector.settings import Settings
 from detector.text import Token, tokenize
 from detector.thresholds import LengthThresholds
@@ -38,6 +39,11 @@ TORTURED_PHRASES_FILE = "tortured_phrases"  # the manifest key of the list the m
 # classifier by noisy-OR: one match alone stays below any useful threshold, three make a near-certainty.
 TORTURED_PHRASE_EVIDENCE = 0.75
 SPAN_SCORE_DECIMALS = 3
+# Chance that one word holding hidden characters (zero-width, soft hyphens) or look-alike letters of
+# another script comes from a spinner evading detection: a stray one from a copied page stays below
+# any threshold, a text hidden word by word reaches certainty.
+HIDDEN_CHARACTER_EVIDENCE = 0.1
+HIDDEN_WORDS = "hidden_character_words"
 
 
 class Detector:
@@ -84,6 +90,7 @@ class Detector:
         ``create_index`` (a service that adds references)."""
         settings = settings or Settings.from_env()
         artifact = read_artifact(path or settings.model_path)
+        load_tables()
         manifest, arrays = artifact.manifest, artifact.arrays
         token_model = CompiledLinear.from_arrays(arrays, TOKEN_PREFIX)
         classifier = CompiledForest.from_arrays(arrays, DOCUMENT_PREFIX)
@@ -105,34 +112,39 @@ class Detector:
 
     def score(self, text, document_id: str | None = None, thresholds: dict[str, float] | None = None,
               return_spans: bool = True) -> Result:
-        """Scores of both attributes; ``thresholds`` overrides the model's for some categories."""
+        """Scores of both attributes; ``thresholds`` overrides the model's for some categories.
+        The text is read as a reader sees it (``reader_view``); offsets point into ``text`` as sent."""
         text = check_text(text, self.settings.max_document_chars)
-        tokens = tokenize(text)
+        view = reader_view(text)
+        tokens = tokenize(view.text)
         num_words = sum(1 for t in tokens if t.text[0].isalnum())
         defaults = self.thresholds_for(num_words)
         thresholds = {**defaults, **{name: value for name, value in (thresholds or {}).items() if name in defaults}}
         language = language_of(tokens)
         result = Result(id=document_id, flagged=False, categories=dict.fromkeys(thresholds, False),
-                        category_scores=dict.fromkeys(thresholds), thresholds=thresholds, spans=[], signals={},
-                        num_words=num_words, language=language.language, supported=language.supported,
-                        model_version=self.version,
+                        category_scores=dict.fromkeys(thresholds), thresholds=thresholds, spans=[],
+                        signals=dict(view.counts), num_words=num_words, language=language.language,
+                        supported=language.supported, model_version=self.version,
                         matches=self.index.query(text) if self.index is not None else None)
         if not language.supported:
             return replace(result, reason=language.reason)
-        analysis = self.engine.analyze(text, tokens)
-        scores = {CATEGORY: float(self._combine(analysis.features[None, :])[0])}
+        analysis = self.engine.analyze(view.text, tokens)
+        scores = {CATEGORY: with_hidden_characters(float(self._combine(analysis.features[None, :])[0]),
+                                                   len(view.obfuscated))}
         if self.machine is not None:
-            features = self.machine.features(text, tokens, analysis.forms)
+            features = self.machine.features(view.text, tokens, analysis.forms)
             scores[MACHINE_CATEGORY] = float(self.machine.probability(features)[0])
         categories = {name: score >= thresholds[name] for name, score in scores.items()}
-        spans = analysis.spans
-        if categories.get(MACHINE_CATEGORY) and return_spans:
-            spans = sorted(spans + self.machine.spans(text, scores[MACHINE_CATEGORY]), key=lambda s: -s.score)
-        spans = spans[: self.settings.max_spans] if return_spans else []
+        spans = []
+        if return_spans:
+            spans = analysis.spans
+            if categories.get(MACHINE_CATEGORY):
+                spans = sorted(spans + self.machine.spans(view.text, scores[MACHINE_CATEGORY]), key=lambda s: -s.score)
+            spans = [in_text_as_sent(s, text, view) for s in spans + hidden_character_spans(view)]
         return replace(result, flagged=any(categories.values()), categories=categories,
                        category_scores={name: round(score, 6) for name, score in scores.items()},
-                       spans=[replace(s, score=round(s.score, SPAN_SCORE_DECIMALS)) for s in spans],
-                       signals=analysis.signals)
+                       spans=spans[: self.settings.max_spans],
+                       signals={**analysis.signals, **view.counts, HIDDEN_WORDS: len(view.obfuscated)})
 
     def language(self, text: str) -> LanguageGuess:
         """The language check of ``score``: only English prose gets scores."""
@@ -146,6 +158,24 @@ class Detector:
 
     def _combine(self, features: np.ndarray) -> np.ndarray:
         return document_probability(self.classifier, features)
+
+
+def with_hidden_characters(probability: float, words: int) -> float:
+    """``probability`` raised by noisy-OR for each word that holds hidden characters or look-alike
+    letters: a human writer does not type them, a spinner evading detection does."""
+    return 1.0 - (1.0 - probability) * (1.0 - HIDDEN_CHARACTER_EVIDENCE) ** words
+
+
+def hidden_character_spans(view: ReaderView) -> list[Span]:
+    """A span for each word (in ``view.text``) that held hidden characters or look-alike letters."""
+    return [Span(begin, end, view.text[begin:end], view.text[begin:end], HIDDEN_CHARACTER_EVIDENCE, "hidden_characters")
+            for begin, end in view.obfuscated]
+
+
+def in_text_as_sent(span: Span, text: str, view: ReaderView) -> Span:
+    """``span`` of ``view.text`` moved to the text as sent, its score rounded for output."""
+    begin, end = view.original(span.begin, span.end)
+    return replace(span, begin=begin, end=end, text=text[begin:end], score=round(span.score, SPAN_SCORE_DECIMALS))
 
 
 def language_of(tokens: list[Token]) -> LanguageGuess:
