@@ -19,17 +19,18 @@ from detector.reference.sketch import pack as pack_sketch
 from detector.reference.sketch import unpack as unpack_sketch
 from detector.reference.storage import Entry, ReferenceStorage, open_storage
 from detector.reference.terms import document_terms, shingle_terms, word_terms
+from detector.normalization import ReaderView, reader_view
 from detector.result import Match
 from detector.text import Token, is_capitalized_name
 
 MIN_CONTAINMENT = 0.5
 MIN_SHINGLES = 5  # fewer immutable 5-grams (a text of a dozen words) make no reliable fingerprint
 MAX_REFERENCE_CHARS = 2_000_000
-LEXICAL_CANDIDATES = 20
-LEXICAL_RATIO = 0.2  # of the best BM25 score: a rewrite's source scores far above its topic's other articles
-MIN_QUERY_TERMS, TERMS_PER_REGION, MAX_QUERY_TERMS = 32, 8, 80
+LEXICAL_CANDIDATES = 12
+LEXICAL_RATIO = 0.25  # of the best BM25 score: a rewrite's source scores far above its topic's other articles
+MIN_QUERY_TERMS, TERMS_PER_REGION, MAX_QUERY_TERMS = 24, 6, 80
 NAME_PRIORITY = 16
-POSTING_BUDGET = 1500  # postings a lexical search may read beyond its rarest term: bounds its time
+POSTING_BUDGET = 1000  # postings a lexical search may read beyond its rarest term: bounds its time
 REGION_TOKENS = 200
 
 
@@ -106,11 +107,12 @@ class ReferenceIndex:
     def query(self, text: str, limit: int = 3) -> list[Match]:
         """Sources of ``text``, best copy first; empty when nothing matches. A text that cannot be
         read raises ``DocumentError``."""
-        query = prepare(check_text(text, self.max_chars))
+        view = reader_view(check_text(text, self.max_chars))
+        query = prepare(view.text)
         fingerprinted = set(self._fingerprinted(query.immutable))
         candidates = list(dict.fromkeys([*fingerprinted, *self._lexical(query.tokens, query.immutable)]))
         matches = self._matches(query, self.storage.sketches(candidates), fingerprinted)
-        return sorted(matches, key=lambda m: -m.copy_score)[:limit]
+        return [in_query_as_sent(m, view) for m in sorted(matches, key=lambda m: -m.copy_score)[:limit]]
 
     def _fingerprinted(self, immutable: list[str | None]) -> list[str]:
         """Sources whose fingerprint holds most of the query's: candidates for a spun copy."""
@@ -165,3 +167,16 @@ class ReferenceIndex:
 def open_index(location: str, create: bool = False) -> ReferenceIndex:
     """The index at ``location`` (an SQLite path or a redis:// URL), created only when ``create``."""
     return ReferenceIndex(open_storage(location, create=create))
+
+
+def in_query_as_sent(match: Match, view: ReaderView) -> Match:
+    """``match`` of the query's ``reader_view`` with its query offsets moved to the text as sent."""
+    if not view.changed:
+        return match
+
+    def moved(part):
+        begin, end = view.original(part.begin, part.end)
+        return replace(part, begin=begin, end=end)
+
+    return replace(match, substitutions=[moved(s) for s in match.substitutions],
+                   insertions=[moved(i) for i in match.insertions], passages=[moved(p) for p in match.passages])

@@ -7,6 +7,7 @@ also matches on its word alignment, as before. Copied and spun passages are then
 word, which lists the swaps and tells the two apart from a paraphrase."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +25,7 @@ COPY_RUN = 3  # consecutive aligned sentences (one may be a quotation), as close
 PARTIAL_COVERAGE = 0.25  # of either text's words, in sentences aligned as close as COPY_SIMILARITY
 COPY_SIMILARITY = 0.7
 MIN_WORDS = 15  # in the query's aligned sentences: a shared line or two is no copy
-WORD_SIMILARITY = 0.5  # aligned sentences this alike on average are aligned word by word too
+WORD_SIMILARITY = 0.5  # aligned sentences this alike on average may be spun or copied: aligned word by word
 SPUN_DENSITY = 0.95  # share of the aligned sentences' words, on each side, paired one for one
 COPIED_RATE = 0.01  # substitution rate under which a passage is copied rather than spun
 MIN_TOKEN_COVERAGE = 0.3  # of the query, for a spun copy that the fingerprints found
@@ -171,7 +172,7 @@ def _token_passages(query: Prepared, source: Prepared, found: list[Block]) -> li
 
 def _tokens(document: Prepared, first: int, last: int) -> list[Token]:
     begin, end = document.sentences[first].begin, document.sentences[last].end
-    return [token for token in document.tokens if begin <= token.begin < end]
+    return document.tokens[_first_token(document, begin):_first_token(document, end)]
 
 
 def _kind(query: Prepared, source: Prepared, found: Evidence, alignment: Alignment) -> MatchKind:
@@ -191,8 +192,13 @@ def _density(document: Prepared, found: list[tuple[int, int]], aligned: set[int]
     """Share of the tokens of the blocks' sentences (all tokens when there are no blocks) that the
     word alignment paired."""
     regions = [(document.sentences[first].begin, document.sentences[last].end) for first, last in found]
-    inside = [t.begin for t in document.tokens if not regions or any(begin <= t.begin < end for begin, end in regions)]
+    inside = [t.begin for t in document.tokens] if not regions else [
+        t.begin for begin, end in regions for t in document.tokens[_first_token(document, begin):_first_token(document, end)]]
     return sum(1 for begin in inside if begin in aligned) / max(1, len(inside))
+
+
+def _first_token(document: Prepared, offset: int) -> int:
+    return bisect_left(document.tokens, offset, key=lambda token: token.begin)
 
 
 def _paraphrased(query: list[Sentence], source_text: str, source: list[Sentence], source_id: str,

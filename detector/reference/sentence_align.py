@@ -85,13 +85,15 @@ def _table(gain: np.ndarray) -> np.ndarray:
 
 
 def _trace(table: np.ndarray, gain: np.ndarray, similarity: np.ndarray, i: int, j: int) -> list[Pair]:
+    """The pairs of the block ending at ``table[i, j]``, followed back through the table."""
+    scores, gains_, values = table.tolist(), gain.tolist(), similarity.tolist()
     pairs = []
-    while i > 0 and j > 0 and table[i, j] > 0:
-        if np.isclose(table[i, j], table[i - 1, j - 1] + gain[i - 1, j - 1]):
-            value = float(similarity[i - 1, j - 1])
-            pairs.append(Pair(i - 1, j - 1, value, bool(gain[i - 1, j - 1] > 0) and value >= MIN_SIMILARITY))
+    while i > 0 and j > 0 and scores[i][j] > 0:
+        if abs(scores[i][j] - scores[i - 1][j - 1] - gains_[i - 1][j - 1]) < 1e-9:
+            value = values[i - 1][j - 1]
+            pairs.append(Pair(i - 1, j - 1, value, gains_[i - 1][j - 1] > 0 and value >= MIN_SIMILARITY))
             i, j = i - 1, j - 1
-        elif np.isclose(table[i, j], table[i - 1, j] - GAP):
+        elif abs(scores[i][j] - scores[i - 1][j] + GAP) < 1e-9:
             i -= 1
         else:
             j -= 1
