@@ -27,7 +27,7 @@ from detector.normalization import ReaderView, load_tables, reader_view
 from detector.result import Result, Span
 from detector.settings import Settings
 from detector.text import Token, tokenize
-from detector.thresholds import LengthThresholds
+from detector.thresholds import TOO_SHORT, LengthThresholds, too_short_to_tell
 
 __all__ = ["CATEGORIES", "CATEGORY", "Detector", "DocumentError"]
 
@@ -135,6 +135,10 @@ class Detector:
             features = self.machine.features(view.text, tokens, analysis.forms)
             scores[MACHINE_CATEGORY] = float(self.machine.probability(features)[0])
         categories = {name: score >= thresholds[name] for name, score in scores.items()}
+        signals = {**analysis.signals, **view.counts, HIDDEN_WORDS: len(view.obfuscated)}
+        if categories[CATEGORY] and too_short_to_tell(num_words, signals):
+            categories[CATEGORY] = False
+            signals[TOO_SHORT] = 1
         spans = []
         if return_spans:
             spans = analysis.spans
@@ -143,8 +147,7 @@ class Detector:
             spans = [in_text_as_sent(s, text, view) for s in spans + hidden_character_spans(view)]
         return replace(result, flagged=any(categories.values()), categories=categories,
                        category_scores={name: round(score, 6) for name, score in scores.items()},
-                       spans=spans[: self.settings.max_spans],
-                       signals={**analysis.signals, **view.counts, HIDDEN_WORDS: len(view.obfuscated)})
+                       spans=spans[: self.settings.max_spans], signals=signals)
 
     def language(self, text: str) -> LanguageGuess:
         """The language check of ``score``: only English prose gets scores."""

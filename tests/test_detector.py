@@ -163,3 +163,14 @@ def test_contraction_flips_are_pointed_at(tiny_model, detector):
     flips = [s for s in curious.score(text).spans if s.kind == "style_flip"]
     assert [(s.text, s.likely_original) for s in flips] == [("don't", "do not")]
     assert text[flips[0].begin:flips[0].end] == "don't"
+
+
+def test_one_suspicious_word_does_not_flag_a_short_text(detector):
+    result = detector.score(SPUN, thresholds={"spun_text": 0.0})
+    assert result.signals["swaps_over_0.5"] == 1 and result.num_words < 100
+    assert not result.categories["spun_text"] and result.signals["too_short_to_tell"] == 1
+    assert result.category_scores["spun_text"] > 0  # the score is still reported
+    two = detector.score(SPUN.replace("meeting", "assembly"), thresholds={"spun_text": 0.0})
+    assert two.signals["swaps_over_0.5"] >= 2 and two.categories["spun_text"] and "too_short_to_tell" not in two.signals
+    long = detector.score(" ".join(fixture_articles(2, seed=4)), thresholds={"spun_text": 0.0})
+    assert long.num_words >= 100 and long.categories["spun_text"]
