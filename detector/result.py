@@ -87,6 +87,15 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Window:
+    """The most suspicious stretch of a long document, which is scored window by window."""
+
+    begin: int
+    end: int
+    score: float  # its spun_text score, which is the document's (before hidden-character evidence)
+
+
+@dataclass(frozen=True)
 class Result:
     """The scores of one document. ``categories`` says which attributes reach their threshold;
     ``flagged`` is true when any does. A document that is not English prose gets
@@ -105,8 +114,9 @@ class Result:
     model_version: str
     reason: str | None = None
     matches: list[Match] | None = None  # only with a reference index
+    most_suspicious: Window | None = None  # only for documents scored in windows (over 2,000 words)
 
     def to_dict(self) -> dict:
-        """The JSON form; ``reason`` and ``matches`` only when present."""
+        """The JSON form; ``reason``, ``matches`` and ``most_suspicious`` only when present."""
         return {key: value for key, value in asdict(self).items()
-                if value is not None or key not in ("reason", "matches")}
+                if value is not None or key not in ("reason", "matches", "most_suspicious")}

@@ -6,7 +6,7 @@ Each document either yields a ``Result`` or fails alone with a ``DocumentError``
 Nothing here imports training code: the model is read from arrays."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,9 +24,9 @@ from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
 from detector.machine_paraphrase import MachineParaphraseModel
 from detector.normalization import ReaderView, load_tables, reader_view
-from detector.result import Result, Span
+from detector.result import Result, Span, Window
 from detector.settings import Settings
-from detector.text import Token, tokenize
+from detector.text import Token, sentence_windows, token_forms, tokenize
 from detector.thresholds import TOO_SHORT, LengthThresholds, too_short_to_tell
 
 __all__ = ["CATEGORIES", "CATEGORY", "Detector", "DocumentError"]
@@ -44,6 +44,20 @@ SPAN_SCORE_DECIMALS = 3
 # any threshold, a text hidden word by word reaches certainty.
 HIDDEN_CHARACTER_EVIDENCE = 0.1
 HIDDEN_WORDS = "hidden_character_words"
+# A long document is scored in windows of about this many words (cut at sentence ends), so that its
+# score does not drift with length: four clean articles end to end were once flagged.
+WINDOW_WORDS = 1000
+
+
+@dataclass
+class SpunEvidence:
+    """What the spun_text analysis of a text found, windowed or whole."""
+
+    score: float
+    spans: list[Span]
+    signals: dict
+    forms: list[str]  # the statistics form of each token of the whole text
+    most_suspicious: Window | None = None  # only for a text scored in windows
 
 
 class Detector:
@@ -128,26 +142,45 @@ class Detector:
                         matches=self.index.query(text) if self.index is not None else None)
         if not language.supported:
             return replace(result, reason=language.reason)
-        analysis = self.engine.analyze(view.text, tokens)
-        scores = {CATEGORY: with_hidden_characters(float(self._combine(analysis.features[None, :])[0]),
-                                                   len(view.obfuscated))}
+        spun = self._spun_evidence(view.text, tokens, num_words)
+        scores = {CATEGORY: with_hidden_characters(spun.score, len(view.obfuscated))}
         if self.machine is not None:
-            features = self.machine.features(view.text, tokens, analysis.forms)
+            features = self.machine.features(view.text, tokens, spun.forms)
             scores[MACHINE_CATEGORY] = float(self.machine.probability(features)[0])
         categories = {name: score >= thresholds[name] for name, score in scores.items()}
-        signals = {**analysis.signals, **view.counts, HIDDEN_WORDS: len(view.obfuscated)}
+        signals = {**spun.signals, **view.counts, HIDDEN_WORDS: len(view.obfuscated)}
         if categories[CATEGORY] and too_short_to_tell(num_words, signals):
             categories[CATEGORY] = False
             signals[TOO_SHORT] = 1
         spans = []
         if return_spans:
-            spans = analysis.spans
+            spans = spun.spans
             if categories.get(MACHINE_CATEGORY):
                 spans = sorted(spans + self.machine.spans(view.text, scores[MACHINE_CATEGORY]), key=lambda s: -s.score)
             spans = [in_text_as_sent(s, text, view) for s in spans + hidden_character_spans(view)]
+        window = spun.most_suspicious
         return replace(result, flagged=any(categories.values()), categories=categories,
                        category_scores={name: round(score, 6) for name, score in scores.items()},
-                       spans=spans[: self.settings.max_spans], signals=signals)
+                       spans=spans[: self.settings.max_spans], signals=signals,
+                       most_suspicious=replace(window, **dict(zip(("begin", "end"), view.original(window.begin, window.end))))
+                       if window else None)
+
+    def _spun_evidence(self, text: str, tokens: list[Token], num_words: int) -> SpunEvidence:
+        """The spun_text evidence of a text; over ``2 * WINDOW_WORDS`` words, of its windows, so that
+        its score does not drift with length: the most suspicious window's score is the text's."""
+        if num_words <= 2 * WINDOW_WORDS:
+            analysis = self.engine.analyze(text, tokens)
+            return SpunEvidence(float(self._combine(analysis.features[None, :])[0]), analysis.spans, analysis.signals,
+                                analysis.forms)
+        offsets = [(tokens[first].begin, tokens[end - 1].end) for first, end in sentence_windows(tokens, WINDOW_WORDS)]
+        analyses = [self.engine.analyze(text[begin:end]) for begin, end in offsets]
+        scores = self._combine(np.vstack([a.features for a in analyses]))
+        best = int(np.argmax(scores))
+        spans = sorted((replace(s, begin=s.begin + begin, end=s.end + begin)
+                        for (begin, _), analysis in zip(offsets, analyses) for s in analysis.spans), key=lambda s: -s.score)
+        signals = {name: round(sum(a.signals[name] for a in analyses), 2) for name in analyses[0].signals}
+        return SpunEvidence(float(scores[best]), spans, signals, token_forms(text, tokens),
+                            Window(*offsets[best], round(float(scores[best]), 6)))
 
     def language(self, text: str) -> LanguageGuess:
         """The language check of ``score``: only English prose gets scores."""

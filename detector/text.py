@@ -103,3 +103,20 @@ def is_capitalized_name(tokens: list[Token], index: int, openers: str = "\"'(:")
     if not token.text[0].isupper():
         return False
     return index > 0 and tokens[index - 1].sentence == token.sentence and tokens[index - 1].text not in openers
+
+
+def sentence_windows(tokens: list[Token], words: int) -> list[tuple[int, int]]:
+    """(first, end) token indices of consecutive windows of about ``words`` words each, cut where a
+    sentence ends; a last window under half that joins the one before it."""
+    windows, first, count = [], 0, 0
+    for k, token in enumerate(tokens):
+        count += token.text[0].isalnum()
+        if count >= words and (k + 1 == len(tokens) or tokens[k + 1].sentence != token.sentence):
+            windows.append((first, k + 1))
+            first, count = k + 1, 0
+    if first < len(tokens):
+        if windows and count < words // 2:
+            windows[-1] = (windows[-1][0], len(tokens))
+        else:
+            windows.append((first, len(tokens)))
+    return windows

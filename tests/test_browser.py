@@ -125,6 +125,23 @@ def test_highlights_land_on_the_words_after_emoji(server, browser):
     assert shown_text(browser) == text
 
 
+def test_hidden_characters_are_marked_and_reported(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    text = SPUN.replace("European", "Europ\u200bean").replace("Geneva", "Gеnеva")  # zero-width space, Cyrillic е
+    browser.get(server + "/")
+    paste(browser, text)
+    browser.find_element(By.ID, "analyze").click()
+    WebDriverWait(browser, 20).until(ready.visibility_of_element_located((By.CSS_SELECTOR, "#highlighted mark")))
+    assert "2 words hold hidden characters or look-alike letters" in browser.find_element(By.ID, "summary").text
+    listed = [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#span-list li")]
+    assert "“Gеnеva”: hidden characters; reads as “Geneva” (hidden_characters, 0.10)" in listed
+    assert any("Europ\u200bean" in shown for shown, _ in marked(browser))
+    assert shown_text(browser) == text
+
+
 @pytest.mark.parametrize("text, spans, expected", [
     ("a😀b officers", [(1, 2), (4, 12)], ["😀", "officers"]),                  # emoji as and before a span
     ("x 👩‍👩‍👧 officers 🎉 may", [(8, 16), (19, 22)], ["officers", "may"]),      # ZWJ sequence, emoji between

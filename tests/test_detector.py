@@ -35,7 +35,8 @@ def test_result_shape(detector):
     assert set(result.category_scores) == set(result.categories) == {"spun_text", "machine_paraphrase"}
     for category, score in result.category_scores.items():
         assert 0.0 <= score <= 1.0
-        assert result.categories[category] == (score >= result.thresholds[category])
+        too_short = category == "spun_text" and "too_short_to_tell" in result.signals
+        assert result.categories[category] == (score >= result.thresholds[category] and not too_short)
     assert result.flagged == any(result.categories.values())
 
 
@@ -174,3 +175,20 @@ def test_one_suspicious_word_does_not_flag_a_short_text(detector):
     assert two.signals["swaps_over_0.5"] >= 2 and two.categories["spun_text"] and "too_short_to_tell" not in two.signals
     long = detector.score(" ".join(fixture_articles(2, seed=4)), thresholds={"spun_text": 0.0})
     assert long.num_words >= 100 and long.categories["spun_text"]
+
+
+def test_a_long_document_is_scored_in_windows_and_names_the_most_suspicious(detector):
+    clean = fixture_articles(16, seed=12)
+    spun = Spinner(Thesaurus.load(), rate=0.3, seed=2).spin("\n\n".join(fixture_articles(6, seed=13))).text
+    text = "\n\n".join(clean[:8] + [spun] + clean[8:])
+    result = detector.score(text)
+    window = result.most_suspicious
+    assert result.num_words > 4000 and window is not None
+    spun_begin = text.index(spun)
+    assert window.begin < spun_begin + len(spun) and spun_begin < window.end  # the window overlaps the spun part
+    assert result.category_scores["spun_text"] == window.score
+    assert result.to_dict()["most_suspicious"] == {"begin": window.begin, "end": window.end, "score": window.score}
+    assert all(text[s.begin:s.end] == s.text for s in result.spans)
+    whole_clean = detector.score("\n\n".join(clean))
+    assert whole_clean.category_scores["spun_text"] < window.score
+    assert "most_suspicious" not in detector.score(clean[0]).to_dict()

@@ -46,7 +46,9 @@ def test_analyze_happy_path(client):
     result = body["results"][0]
     assert result["id"] == "a1" and result["thresholds"] == {"spun_text": 0.7, "machine_paraphrase": 0.9}
     for category, threshold in result["thresholds"].items():
-        assert result["categories"][category] == (result["category_scores"][category] >= threshold)
+        too_short = category == "spun_text" and "too_short_to_tell" in result["signals"]
+        assert result["categories"][category] == (result["category_scores"][category] >= threshold and not too_short)
+    assert result["signals"]["too_short_to_tell"] == 1  # one swap in a sentence: scored, not flagged
     assert result["spans"][0]["likely_original"] == "officials"
     assert SPUN[result["spans"][0]["begin"]:result["spans"][0]["end"]] == result["spans"][0]["text"]
 

@@ -13,13 +13,13 @@ from itertools import chain
 import numpy as np
 
 from detector.inputs import DocumentError, check_id, check_text
+from detector.normalization import ReaderView, reader_view
 from detector.reference.fingerprints import band_keys, containment, minhash, pack, shingle_hashes, unpack
 from detector.reference.matching import Prepared, describe, evidence, prepare
 from detector.reference.sketch import pack as pack_sketch
 from detector.reference.sketch import unpack as unpack_sketch
 from detector.reference.storage import Entry, ReferenceStorage, open_storage
 from detector.reference.terms import document_terms, shingle_terms, word_terms
-from detector.normalization import ReaderView, reader_view
 from detector.result import Match
 from detector.text import Token, is_capitalized_name
 

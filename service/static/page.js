@@ -12,7 +12,8 @@ function element(tag, props, children) {
 const VERDICTS = {spun_text: "Likely spun", machine_paraphrase: "Likely machine-translated"};
 
 function explain(span) {
-  const why = span.likely_original ? `likely original: “${span.likely_original}”` : "machine-translation wording";
+  const why = span.kind === "hidden_characters" ? `hidden characters; reads as “${span.likely_original}”`
+    : span.likely_original ? `likely original: “${span.likely_original}”` : "machine-translation wording";
   return `${why} (${span.kind}, ${span.score.toFixed(2)})`;
 }
 
@@ -137,8 +138,13 @@ function show(text, result) {
   verdict.className = result.flagged ? "flagged" : "clean";
   const scores = Object.entries(result.category_scores).map(([name, score]) =>
     `${name} score ${score.toFixed(3)} (threshold ${result.thresholds[name].toFixed(3)})`);
+  const notes = [];
+  if (result.signals.too_short_to_tell) notes.push("too short to tell: one suspicious word is not enough");
+  if (result.signals.hidden_character_words) notes.push(`${result.signals.hidden_character_words} words hold hidden characters or look-alike letters`);
+  if (result.most_suspicious) notes.push(`most suspicious passage: characters ${result.most_suspicious.begin}-${result.most_suspicious.end}`);
   document.getElementById("summary").textContent =
-    `${scores.join(", ")}, ${result.num_words} words, ${result.spans.length} suspicious.`;
+    `${scores.join(", ")}, ${result.num_words} words, ${result.spans.length} suspicious.` +
+    (notes.length ? ` ${notes.join("; ")}.` : "");
   highlight(text, result.spans);
   list.replaceChildren(...result.spans.slice(0, 20).map((s) =>
     element("li", {textContent: `“${s.text}”: ${explain(s)}`})));
