@@ -1,6 +1,6 @@
 """Text as a reader sees it. A hostile client can hide a spun text from analysis with characters a
 reader never notices: zero-width spaces and joiners, soft hyphens, letters of another script that
-look like Latin ones (Cyrillic "а" for "a") and compatibility forms (fullwidth "ａ"). ``reader_view``
+look like Latin ones (Cyrillic "а" for "a") and compatibility forms of letters (fullwidth "ａ"). ``reader_view``
 takes them out before analysis, keeps a map back to the text as sent, and counts what it found:
 human writers do not type these characters inside words, so they are evidence in themselves.
 
@@ -85,16 +85,18 @@ def load_tables() -> None:
 
 
 def _read(cluster: str, latin: bool) -> tuple[str, str | None]:
-    """What a reader sees of one character with its combining marks, and the kind of hiding it was."""
+    """What a reader sees of one character with its combining marks, and the kind of hiding it was.
+    Compatibility forms are folded (NFKC) only where they are letters: "ｆ" is an "f", but "²",
+    "½" and "…" stay as typed, so that "km²" does not become a numeral."""
     first = cluster[0]
     if unicodedata.category(first) == "Cf":
         return "", INVISIBLE
     if latin and first.isalpha() and (letter := _look_alikes().get(first)):
-        return letter + unicodedata.normalize("NFKC", cluster[1:]), LOOK_ALIKE
-    normal = unicodedata.normalize("NFKC", cluster)
-    if normal != cluster and first.isalpha() and normal.isascii() and ord(first) not in LIGATURES:
-        return normal, LOOK_ALIKE
-    return normal, None
+        return letter + unicodedata.normalize("NFC", cluster[1:]), LOOK_ALIKE
+    folded = unicodedata.normalize("NFKC", cluster)
+    if first.isalpha() and folded != cluster and folded.isascii() and folded.isalpha():
+        return folded, None if ord(first) in LIGATURES else LOOK_ALIKE
+    return unicodedata.normalize("NFC", cluster), None
 
 
 @cache
