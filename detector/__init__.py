@@ -4,7 +4,7 @@ paraphrase) and shows why, word by word.
     from detector import Detector
     result = Detector.load().score(text)
 """
-__version__ = "0.8.0"
+__version__ = "0.9.0"
 __all__ = ["Detector", "DocumentError", "Match", "Result", "Settings", "Span"]
 
 _EXPORTS = {"Detector": "detector.scoring", "DocumentError": "detector.inputs", "Match": "detector.result",
