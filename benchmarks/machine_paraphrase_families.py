@@ -17,7 +17,6 @@ import csv
 import json
 import lzma
 import random
-import re
 import time
 from pathlib import Path
 
@@ -26,18 +25,13 @@ import numpy as np
 from detector.evaluation.metrics import binary_metrics
 from detector.scoring import Detector
 from detector.settings import Settings
-from detector.training.corpora import read_jsonl
+from detector.training.corpora import read_jsonl, typed_plainly
 from detector.training.machine_paraphrase import HELD_OUT_SYSTEMS, translation_splits
 from detector.training.recipe import classifier_pools, default_config
 
 CATEGORY = "machine_paraphrase"
-PLAIN_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 NATIVE_NEWS = ("bbc:", "reuters_train:", "news_allsides:")
 MIN_WORDS = 50
-
-
-def typed_plainly(text: str) -> str:
-    return re.sub(r"\s+", " ", text.translate(PLAIN_QUOTES)).strip()
 
 
 def sample(texts: list[str], limit: int, rng: random.Random, min_words: int = MIN_WORDS) -> list[str]:

@@ -46,3 +46,9 @@ def test_language_check():
     assert not french.supported and french.language == "fr" and "English" in french.reason
     russian = detect_language("Правительство заявило во вторник что переговоры возобновятся".split())
     assert not russian.supported
+
+
+def test_data_sets_are_typed_plainly():
+    from detector.training.corpora import typed_plainly
+
+    assert typed_plainly("  “Quoted,” he said\u2019s \n\n next\tline ") == "\"Quoted,\" he said's next line"

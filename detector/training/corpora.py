@@ -5,6 +5,7 @@ import csv
 import hashlib
 import json
 import lzma
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,15 @@ def split_of(article_id: str, splits: tuple = NEWS_SPLITS) -> str:
             return name
         bucket -= share
     raise AssertionError("split shares must add up to 100")
+
+
+PLAIN_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+
+
+def typed_plainly(text: str) -> str:
+    """Straight quotes and one space for any run of whitespace: how a data set was typed must not
+    tell its texts apart (``paraphrase_llm/`` comes normalised this way)."""
+    return re.sub(r"\s+", " ", text.translate(PLAIN_QUOTES)).strip()
 
 
 def read_jsonl(path: str | Path) -> Iterator[dict]:
