@@ -55,6 +55,13 @@ def format_text(result: dict, color: bool) -> str:
                        for name, score in result["category_scores"].items())
     mark = (lambda s: f"\033[1;31m{s}\033[0m") if color else (lambda s: f"[{s}]")
     lines = [f"{result['id']}: {verdict}: {scores}, {result['num_words']} words"]
+    if result["signals"].get("too_short_to_tell"):
+        lines.append("    too short to tell: one suspicious word does not flag a text under 100 words")
+    if result["signals"].get("hidden_character_words"):
+        lines.append(f"    {result['signals']['hidden_character_words']} words hold hidden characters or look-alike letters")
+    if result.get("most_suspicious"):
+        window = result["most_suspicious"]
+        lines.append(f"    most suspicious passage: characters {window['begin']}-{window['end']}, score {window['score']:.3f}")
     for span in result["spans"][:15]:
         original = f" <- {span['likely_original']!r}" if span["likely_original"] else ""
         lines.append(f"    {mark(span['text'])}{original}  {span['kind']} {span['score']:.2f}")

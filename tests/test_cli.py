@@ -94,3 +94,14 @@ def test_command_line_policies_are_the_spinners():
     from detector.training.spinner import POLICIES as SPINNER_POLICIES
 
     assert POLICIES == SPINNER_POLICIES
+
+
+def test_terminal_format_says_what_the_reader_view_and_the_length_rules_found(tmp_path, model_args, capsys):
+    (tmp_path / "short.txt").write_text(SPUN)
+    (tmp_path / "hidden.txt").write_text(SPUN.replace("European", "Europ\u200bean"))
+    (tmp_path / "long.txt").write_text("\n\n".join(fixture_articles(12, seed=3)))
+    assert main(["score", *(str(tmp_path / name) for name in ("short.txt", "hidden.txt", "long.txt")),
+                 "--format", "text", *model_args]) == 0
+    out = capsys.readouterr().out
+    assert "too short to tell" in out and "1 words hold hidden characters" in out
+    assert "most suspicious passage: characters 0-" in out
