@@ -7,7 +7,7 @@ abstracts against the human abstracts (HPPT), QuillBot output (by mode) against 
 the same course questions, and WMT21 machine translations (test split; systems seen in training
 and held out) against the human references. False positives are counted per human genre: held-out
 native news, Wikipedia, WMT21 human translations, MRPC news sentences (snippets), abstracts and
-student answers. Every text is typed plainly first (straight quotes, one space for any run of
+student answers, for both attributes (``spun_text`` too). Every text is typed plainly first (straight quotes, one space for any run of
 whitespace) so that nothing is learned from how a data set was typed. ``--limit`` takes a random
 sample of each set."""
 from __future__ import annotations
@@ -108,9 +108,10 @@ def main() -> None:
                            for name, (rewrites, human) in rewriter_families(data, config, genres, args.limit, rng).items()},
               "human_genres_flagged": {}}
     for genre, texts in genres.items():
-        values = scores(detector, texts)
-        report["human_genres_flagged"][genre] = {"documents": len(values),
-                                                 "flagged": round(float(np.mean(values >= detector.machine.threshold)), 4)}
+        results = [r for r in (detector.score(text, return_spans=False) for text in texts) if r.supported]
+        report["human_genres_flagged"][genre] = {"documents": len(results), **{
+            category: round(sum(r.categories[category] for r in results) / max(1, len(results)), 4)
+            for category in detector.categories}}
     report["seconds"] = round(time.time() - started, 1)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
