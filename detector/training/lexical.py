@@ -9,8 +9,9 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from detector.lexical import block_vectorizers
 
 
-def lexical_model(C: float = 1.0) -> Pipeline:
-    """Unfitted pipeline: three hashed TF-IDF blocks side by side, then a logistic regression."""
+def lexical_model(C: float = 1.0, only: tuple[str, ...] | None = None) -> Pipeline:
+    """Unfitted pipeline: the hashed TF-IDF blocks side by side (all three, or ``only`` those named,
+    for experiments: such a model cannot be compiled), then a logistic regression."""
     blocks = FeatureUnion([(name, Pipeline([("hash", vectorizer), ("tfidf", TfidfTransformer(sublinear_tf=True))]))
-                           for name, vectorizer in block_vectorizers().items()])
+                           for name, vectorizer in block_vectorizers().items() if only is None or name in only])
     return Pipeline([("blocks", blocks), ("regression", LogisticRegression(C=C, max_iter=3000))])
