@@ -77,6 +77,28 @@ def test_finds_the_source_of_spun_copies(tmp_path):
     assert index.query("A completely unrelated note about gardening, tomatoes and the spring weather.") == []
 
 
+def test_a_spun_copy_hidden_with_invisible_characters_is_found_with_offsets_into_the_query_as_sent(tmp_path):
+    index = open_index(str(tmp_path / "index.db"), create=True)
+    originals = articles(20, seed=4)
+    index.add_many(originals)
+    source_id, text = originals[3]
+    spun = Spinner(Thesaurus.load(), rate=0.3, seed=5).spin(text)
+    hidden = spun.text.replace(" ", " \u200b").replace("e", "\u0435")  # zero-width spaces, Cyrillic е
+    matches = index.query(hidden)
+    assert matches and matches[0].source_id == source_id
+    plain = index.query(spun.text)[0]
+    assert len(matches[0].substitutions) == len(plain.substitutions) > 0
+
+    def read(part):
+        return part.replace("\u200b", "").replace("\u0435", "e")
+
+    for found in matches[0].substitutions:
+        assert read(hidden[found.begin:found.end]) == found.replacement
+    assert matches[0].passages
+    for passage in matches[0].passages:
+        assert read(hidden[passage.begin:passage.end]) and read(hidden[passage.begin:passage.end]) in spun.text
+
+
 def test_persistence_idempotence_delete_and_bad_input(tmp_path):
     path = str(tmp_path / "index.db")
     index = open_index(path, create=True)
