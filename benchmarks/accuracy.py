@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from detector.evaluation.metrics import binary_metrics
+from detector.evaluation.reports import write_report
 from detector.evaluation.spin import length_band, source_of, spin_benchmark
 from detector.evidence import TorturedPhraseRecognizer
 from detector.scoring import Detector
@@ -102,8 +103,7 @@ def main() -> None:
     }
     report["tortured"] = labelled_metrics(detector, tortured_articles(test, csv_path), 1)
     report["seconds"] = round(time.time() - started, 1)
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, args.output)
 
     print(f"model {detector.version}, thresholds by length {json.dumps(report['thresholds_by_length'])}\n")
     print(metrics_markdown(spin.metrics))

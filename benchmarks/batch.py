@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from detector.evaluation.reports import write_report
 from detector.training.corpora import read_articles
 
 SHARDS = 8
@@ -92,8 +93,7 @@ def main() -> None:
     report["speedup_dask_one_file_1_to_2_workers"] = round(
         runs["dask LocalCluster, 2 workers, one file"]["documents_per_second"]
         / runs["dask LocalCluster, 1 worker, one file"]["documents_per_second"], 3)
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, args.output)
     print(json.dumps(report, indent=2))
 
 

@@ -16,8 +16,8 @@ import json
 import random
 import re
 import time
-from pathlib import Path
 
+from detector.evaluation.reports import write_report
 from detector.evaluation.spin import benchmark_articles
 from detector.scoring import Detector
 from detector.settings import Settings
@@ -62,8 +62,7 @@ def main() -> None:
     report["clean_flagged"]["one stray zero-width space"] = flag_rate(detector, [t.replace(" ", " \u200b", 1)
                                                                                  for t in clean])
     report["seconds"] = round(time.time() - started, 1)
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, args.output)
     print(json.dumps(report, indent=2))
 
 

@@ -15,8 +15,8 @@ import json
 import random
 import statistics
 import time
-from pathlib import Path
 
+from detector.evaluation.reports import write_report
 from detector.scoring import CATEGORY, Detector
 from detector.settings import Settings
 from detector.training.recipe import classifier_pools, default_config
@@ -76,8 +76,7 @@ def main() -> None:
         print(length, json.dumps(report["clean"][f"{length} articles"]),
               json.dumps(report["one_article_spun_at_10%"][f"{length} articles"]), flush=True)
     report["seconds"] = round(time.time() - started, 1)
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, args.output)
 
 
 if __name__ == "__main__":

@@ -9,11 +9,10 @@ never seen, per language pair and per system; false positives on held-out native
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from pathlib import Path
 
 from detector.evaluation.machine_paraphrase import machine_paraphrase_benchmark
+from detector.evaluation.reports import write_report
 from detector.scoring import Detector
 from detector.settings import Settings
 from detector.training.machine_paraphrase import translation_splits
@@ -37,8 +36,7 @@ def main() -> None:
     table = machine_paraphrase_benchmark(detector, translation_splits(config.machine_translations).test, native)
     report = {"model_version": detector.version, "threshold": detector.machine.threshold,
               "metrics": table, "seconds": round(time.time() - started, 1)}
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, args.output)
 
     print(f"model {detector.version}, machine_paraphrase threshold {report['threshold']:.4f}\n")
     print(metrics_markdown({k: v for k, v in table.items() if "documents" in v}))

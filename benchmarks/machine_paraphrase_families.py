@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from detector.evaluation.metrics import binary_metrics
+from detector.evaluation.reports import write_report
+from detector.result import Result
 from detector.scoring import Detector
 from detector.settings import Settings
 from detector.training.corpora import read_jsonl, typed_plainly
@@ -31,6 +33,9 @@ from detector.training.recipe import classifier_pools, default_config
 
 CATEGORY = "machine_paraphrase"
 NATIVE_NEWS = ("bbc:", "reuters_train:", "news_allsides:")
+TRANSLATIONS = "human translations (WMT21 references, test split)"
+ABSTRACTS = "abstracts (ACL, HPPT)"
+ANSWERS = "student answers (QuillBot set)"
 MIN_WORDS = 50
 
 
@@ -40,53 +45,46 @@ def sample(texts: list[str], limit: int, rng: random.Random, min_words: int = MI
     return texts if len(texts) <= limit else rng.sample(texts, limit)
 
 
-def scores(detector: Detector, texts: list[str]) -> np.ndarray:
-    """machine_paraphrase scores; texts the detector declines (not English) are left out."""
-    values = [detector.score(text, return_spans=False).category_scores[CATEGORY] for text in texts]
-    return np.array([v for v in values if v is not None])
+def supported_results(detector: Detector, texts: list[str]) -> list[Result]:
+    """The results of the texts the detector scores (not those it declines as not English)."""
+    return [r for r in (detector.score(text, return_spans=False) for text in texts) if r.supported]
 
 
-def family(detector: Detector, rewrites: list[str], human: list[str]) -> dict:
-    machine, people = scores(detector, rewrites), scores(detector, human)
-    metrics = binary_metrics(np.concatenate([machine, people]),
-                             np.concatenate([np.ones(len(machine)), np.zeros(len(people))]), detector.machine.threshold)
+def family(detector: Detector, rewrites: list[str], human: list[Result]) -> dict:
+    machine = [r.category_scores[CATEGORY] for r in supported_results(detector, rewrites)]
+    people = [r.category_scores[CATEGORY] for r in human]
+    metrics = binary_metrics(np.array(machine + people), np.array([1] * len(machine) + [0] * len(people)),
+                             detector.machine.threshold)
     return {key: metrics[key] for key in ("documents", "positives", "roc_auc", "recall", "false_positive_rate")}
 
 
-def human_genres(data: Path, config, limit: int, rng: random.Random) -> dict[str, list[str]]:
-    hppt = read_jsonl(data / "paraphrase_llm" / "hppt_chatgpt_polish.jsonl")
-    quillbot = read_jsonl(data / "paraphrase_llm" / "quillbot_chatgpt_answers.jsonl")
+def human_genres(data: Path, config, sources: dict, limit: int, rng: random.Random) -> dict[str, list[str]]:
     with lzma.open(data / "corpus" / "enwiki2021.jsonl.xz", "rt", encoding="utf-8") as handle:
         wikipedia = [json.loads(line)["text"] for _, line in zip(range(20 * max(limit, 1)), handle)]
     with open(data / "paraphrase" / "mrpc_train.tsv", encoding="utf-8-sig") as handle:
         mrpc = [row["#1 String"] for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
-    references = [t.text for t in translation_splits(config.machine_translations).test if t.label == 0]
     return {
         "native news (BBC, Reuters, AllSides; held out)": sample(
             [a.text for a in classifier_pools(config).test if a.id.startswith(NATIVE_NEWS)], limit, rng),
         "Wikipedia (2021)": sample(wikipedia, limit, rng),
-        "human translations (WMT21 references, test split)": sample(references, limit, rng),
+        TRANSLATIONS: sample([t.text for t in sources["translations"] if t.label == 0], limit, rng),
         "news sentences (MRPC)": sample(mrpc, limit, rng, min_words=0),
-        "abstracts (ACL, HPPT)": sample([r["text"] for r in hppt if r["label"] == "human"], limit, rng),
-        "student answers (QuillBot set)": sample([r["text"] for r in quillbot if r["label"] == "human"], limit, rng),
+        ABSTRACTS: sample([r["text"] for r in sources["hppt"] if r["label"] == "human"], limit, rng),
+        ANSWERS: sample([r["text"] for r in sources["quillbot"] if r["label"] == "human"], limit, rng),
     }
 
 
-def rewriter_families(data: Path, config, genres: dict[str, list[str]], limit: int, rng: random.Random) -> dict:
-    hppt = read_jsonl(data / "paraphrase_llm" / "hppt_chatgpt_polish.jsonl")
-    quillbot = [r for r in read_jsonl(data / "paraphrase_llm" / "quillbot_chatgpt_answers.jsonl")
-                if r["label"] == "machine_paraphrase"]
-    test = translation_splits(config.machine_translations).test
-    families = {"ChatGPT polish of abstracts": ([r["text"] for r in hppt if r["label"] != "human"],
-                                                genres["abstracts (ACL, HPPT)"])}
+def rewriter_families(sources: dict, limit: int, rng: random.Random) -> dict[str, tuple[list[str], str]]:
+    """Each family's rewrites (a sample) and the human genre they are measured against."""
+    quillbot = [r for r in sources["quillbot"] if r["label"] == "machine_paraphrase"]
+    translations = sources["translations"]
+    families = {"ChatGPT polish of abstracts": ([r["text"] for r in sources["hppt"] if r["label"] != "human"], ABSTRACTS)}
     for mode in ("standard", "fluency", "creative"):
-        families[f"QuillBot {mode} mode"] = ([r["text"] for r in quillbot if f"({mode} mode" in r["generator"]],
-                                             genres["student answers (QuillBot set)"])
-    translations = genres["human translations (WMT21 references, test split)"]
+        families[f"QuillBot {mode} mode"] = ([r["text"] for r in quillbot if f"({mode} mode" in r["generator"]], ANSWERS)
     families["WMT21 MT, systems seen in training"] = (
-        [t.text for t in test if t.label == 1 and t.system not in HELD_OUT_SYSTEMS], translations)
-    families["WMT21 MT, held-out systems"] = ([t.text for t in test if t.system in HELD_OUT_SYSTEMS], translations)
-    return {name: (sample(rewrites, limit, rng), human) for name, (rewrites, human) in families.items()}
+        [t.text for t in translations if t.label == 1 and t.system not in HELD_OUT_SYSTEMS], TRANSLATIONS)
+    families["WMT21 MT, held-out systems"] = ([t.text for t in translations if t.system in HELD_OUT_SYSTEMS], TRANSLATIONS)
+    return {name: (sample(rewrites, limit, rng), genre) for name, (rewrites, genre) in families.items()}
 
 
 def main() -> None:
@@ -102,19 +100,19 @@ def main() -> None:
     detector = Detector.load(settings=Settings.from_env(model_path=args.model))
     data, rng = Path(args.data), random.Random(args.seed)
     config = default_config(args.data, output="unused")
-    genres = human_genres(data, config, args.limit, rng)
+    sources = {"hppt": list(read_jsonl(data / "paraphrase_llm" / "hppt_chatgpt_polish.jsonl")),
+               "quillbot": list(read_jsonl(data / "paraphrase_llm" / "quillbot_chatgpt_answers.jsonl")),
+               "translations": translation_splits(config.machine_translations).test}
+    genres = human_genres(data, config, sources, args.limit, rng)
+    families = rewriter_families(sources, args.limit, rng)
+    human = {genre: supported_results(detector, texts) for genre, texts in genres.items()}
     report = {"model_version": detector.version, "threshold": detector.machine.threshold,
-              "families": {name: family(detector, rewrites, human)
-                           for name, (rewrites, human) in rewriter_families(data, config, genres, args.limit, rng).items()},
-              "human_genres_flagged": {}}
-    for genre, texts in genres.items():
-        results = [r for r in (detector.score(text, return_spans=False) for text in texts) if r.supported]
-        report["human_genres_flagged"][genre] = {"documents": len(results), **{
-            category: round(sum(r.categories[category] for r in results) / max(1, len(results)), 4)
-            for category in detector.categories}}
+              "families": {name: family(detector, rewrites, human[genre]) for name, (rewrites, genre) in families.items()},
+              "human_genres_flagged": {genre: {"documents": len(results), **{
+                  category: round(sum(r.categories[category] for r in results) / max(1, len(results)), 4)
+                  for category in detector.categories}} for genre, results in human.items()}}
     report["seconds"] = round(time.time() - started, 1)
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, args.output)
     print(json.dumps(report, indent=2))
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from detector.artifact import read_artifact
+from detector.evaluation.reports import write_report
 from detector.lm import NgramStats
 from detector.settings import Settings
 from detector.training.corpora import read_jsonl, split_of, typed_plainly
@@ -131,8 +132,7 @@ def main() -> None:
             print(features, held_out, json.dumps(scores), flush=True)
         report["roc_auc"][features] = table
     report["seconds"] = round(time.time() - started, 1)
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, args.output)
 
 
 if __name__ == "__main__":

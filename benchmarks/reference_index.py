@@ -35,6 +35,7 @@ from datasketch import MinHash, MinHashLSH
 from sklearn.feature_extraction.text import TfidfVectorizer
 from tqdm import tqdm
 
+from detector.evaluation.reports import write_report
 from detector.reference.index import ReferenceIndex, entry
 from detector.reference.redis_storage import RedisStorage
 from detector.reference.sentences import quotations, sentences
@@ -320,8 +321,7 @@ def main() -> None:
         spun = [Spinner(thesaurus, rate=0.3, seed=rng.randrange(1 << 30)).spin(a.text).text
                 for a in rng.sample(news, 200)]
         report["scale"] = scale_benchmark(data, news, args.scale, args.redis, Path(scratch.name), spun + mixed)
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, args.output)
     print(json.dumps(report, indent=2))
 
 

@@ -24,6 +24,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from detector.evaluation.reports import write_report
 from detector.scoring import Detector
 
 ARTICLE_WORDS = 800
@@ -208,8 +209,7 @@ def main() -> None:
               "load_during_abusive_requests": during_abuse, "abusive_requests": abuse,
               "memory_mb_idle": idle_memory, "memory_mb_after_load": memory,
               "throughput_ratio_8_clients": round(runs[1]["requests_per_second"] / (2 * single), 3)}
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, args.output)
     print(json.dumps(report, indent=2))
 
 

@@ -14,8 +14,8 @@ import json
 import random
 import re
 import time
-from pathlib import Path
 
+from detector.evaluation.reports import write_report
 from detector.scoring import Detector
 from detector.settings import Settings
 from detector.text import tokenize
@@ -96,8 +96,7 @@ def main() -> None:
                 report["spun"][f"{name}, spun {rate:.0%}"] = flag_rates(detector, spun)["flagged"]
             print(name, json.dumps(report["clean"][name]), flush=True)
     report["seconds"] = round(time.time() - started, 1)
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, args.output)
     print(json.dumps(report, indent=2))
 
 

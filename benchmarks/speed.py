@@ -16,6 +16,7 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
+from detector.evaluation.reports import write_report
 from detector.scoring import Detector
 from detector.settings import Settings
 from detector.training.corpora import read_articles, split_of
@@ -76,8 +77,7 @@ def main() -> None:
         "artifact_mb": round(sum(f.stat().st_size for f in model.iterdir() if f.is_file()) / 1e6, 1),
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, args.output)
     print(json.dumps(report, indent=2))
 
 
