@@ -18,6 +18,7 @@ from importlib import resources
 
 INVISIBLE = "invisible_characters"  # format characters (Unicode category Cf): zero-width, soft hyphen, ...
 LOOK_ALIKE = "look_alike_letters"  # letters of another script, or compatibility forms, shown as Latin ones
+HIDDEN_WORDS = "hidden_character_words"  # the signal: words that held characters of either kind
 LIGATURES = range(0xFB00, 0xFB50)  # "ﬁ" from PDF copies: compatibility forms, but typed by tools, not hidden
 
 

@@ -23,7 +23,7 @@ from detector.lm import NgramStats
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
 from detector.machine_paraphrase import MachineParaphraseModel
-from detector.normalization import ReaderView, load_tables, reader_view
+from detector.normalization import HIDDEN_WORDS, ReaderView, load_tables, reader_view
 from detector.result import Result, Span, Window
 from detector.settings import Settings
 from detector.text import Token, sentence_windows, token_forms, tokenize
@@ -43,7 +43,6 @@ SPAN_SCORE_DECIMALS = 3
 # another script comes from a spinner evading detection: a stray one from a copied page stays below
 # any threshold, a text hidden word by word reaches certainty.
 HIDDEN_CHARACTER_EVIDENCE = 0.1
-HIDDEN_WORDS = "hidden_character_words"
 # A long document is scored in windows of about this many words (cut at sentence ends), so that its
 # score does not drift with length: four clean articles end to end were once flagged.
 WINDOW_WORDS = 1000
@@ -162,8 +161,7 @@ class Detector:
         return replace(result, flagged=any(categories.values()), categories=categories,
                        category_scores={name: round(score, 6) for name, score in scores.items()},
                        spans=spans[: self.settings.max_spans], signals=signals,
-                       most_suspicious=replace(window, **dict(zip(("begin", "end"), view.original(window.begin, window.end))))
-                       if window else None)
+                       most_suspicious=Window(*view.original(window.begin, window.end), window.score) if window else None)
 
     def _spun_evidence(self, text: str, tokens: list[Token], num_words: int) -> SpunEvidence:
         """The spun_text evidence of a text; over ``2 * WINDOW_WORDS`` words, of its windows, so that

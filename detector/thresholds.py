@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detector.normalization import HIDDEN_WORDS
+
 LENGTH_BANDS = (0, 100, 200, 400)  # words; a band runs up to the next edge
 MIN_BAND_DOCUMENTS = 100  # a band with fewer clean validation documents takes the all-lengths threshold
 MIN_THRESHOLD = 0.5
@@ -67,5 +69,5 @@ TOO_SHORT = "too_short_to_tell"
 def too_short_to_tell(num_words: int, signals: dict) -> bool:
     """Whether a text is too short for its evidence to flag it, whatever its score."""
     evidence = (signals.get("swaps_over_0.5", 0) + signals.get("tortured_phrases", 0)
-                + signals.get("hidden_character_words", 0))
+                + signals.get(HIDDEN_WORDS, 0))
     return num_words < SHORT_TEXT_WORDS and evidence < MIN_SHORT_TEXT_EVIDENCE
