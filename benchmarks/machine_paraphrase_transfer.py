@@ -8,41 +8,67 @@ QuillBot output against human answers to the same course questions. Each family 
 by source document, pair or question, so no source is on both sides. For each family held out,
 the attribute is trained on the other families' training parts (with held-out-split native news as
 extra negatives) and tested on the held-out family's test part (ROC AUC); "all families" trains on
-every training part and tests on each family, for comparison. Feature sets: the document style
-features alone, style with the lexical n-gram score (the recipe of 1.12.0), and style with a
-lexical score over the function-word skeleton alone (no content words); the lexical
-regression is fitted on one half of the training rows and the classifier on the other, so neither
-sees its own training scores. Every text is typed plainly first (straight quotes, one space)."""
+every training part and tests on each family, for comparison.
+
+Feature sets: the document style features alone; style with the score of a lexical n-gram model
+(the recipe of 1.12.0) or of one over the function-word skeleton alone (the lexical regression is
+fitted on one half of the training rows and the classifier on the other); the predictability
+profile under the context model (``detector.predictability``); and all document blocks (style,
+predictability, spun_text's swap evidence per word), once as they are and once keeping only the
+features whose direction every training family agrees on, with the classifier held to that
+direction. The report also gives each document feature's own ROC AUC on each family's test part.
+Every text is typed plainly first (straight quotes, one space)."""
 from __future__ import annotations
 
 import argparse
 import json
 import random
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
+from tqdm import tqdm
 
-from detector.artifact import read_artifact
+from detector import Detector
 from detector.evaluation.reports import write_report
-from detector.lm import NgramStats
-from detector.settings import Settings
+from detector.predictability import PREDICTABILITY_FEATURE_NAMES, Predictability
+from detector.style import STYLE_FEATURE_NAMES, style_features
+from detector.text import token_forms, tokenize
 from detector.training.corpora import read_jsonl, split_of, typed_plainly
 from detector.training.lexical import lexical_model
-from detector.training.machine_paraphrase import attribute_classifier, style_matrix
+from detector.training.machine_paraphrase import attribute_classifier
 from detector.training.recipe import classifier_pools, default_config
 from detector.training.translations import read_translations
 
 SPLITS = (("train", 70), ("test", 30))
 NATIVE = ("bbc:", "reuters_train:", "news_allsides:")
 LEXICAL_C = 0.03
-FEATURE_SETS = {  # name: the lexical n-gram blocks whose score joins the style features (None: none)
-    "style": None,
-    "style + lexical": ("words", "skeleton", "characters"),
-    "style + skeleton only": ("skeleton",),  # function words and punctuation, content words as suffixes
+SWAP_SIGNALS = ("expected_swaps", "swaps_over_0.5", "scored_words")  # spun_text's evidence, per word
+BLOCK_FEATURES = {"style": STYLE_FEATURE_NAMES, "predictability": PREDICTABILITY_FEATURE_NAMES, "swaps": SWAP_SIGNALS}
+ALL_BLOCKS = tuple(BLOCK_FEATURES)
+
+
+@dataclass(frozen=True)
+class FeatureSet:
+    blocks: tuple[str, ...]                 # document feature blocks
+    lexical: tuple[str, ...] | None = None  # n-gram blocks of a lexical model whose score joins them
+    invariant: bool = False                 # keep only features that point one way in every training family
+
+
+FEATURE_SETS = {
+    "style": FeatureSet(("style",)),
+    "style + lexical": FeatureSet(("style",), ("words", "skeleton", "characters")),
+    "style + skeleton only": FeatureSet(("style",), ("skeleton",)),  # content words as suffixes
+    "predictability": FeatureSet(("predictability",)),
+    "style + predictability": FeatureSet(("style", "predictability")),
+    "all blocks": FeatureSet(ALL_BLOCKS),
+    "all blocks, invariant": FeatureSet(ALL_BLOCKS, invariant=True),
 }
+INVARIANT_MARGIN = 0.05  # a kept feature's ROC AUC is at least this far from 0.5, on the same side, in every family
 MIN_WORDS = 50
+SWAP_SIGNALS = ("expected_swaps", "swaps_over_0.5", "scored_words")  # spun_text's evidence, per word
 
 
 def families(data: Path, config) -> dict[str, list[tuple[str, int, str]]]:
@@ -66,71 +92,109 @@ def split(rows, limit: int, rng: random.Random) -> dict[str, list[tuple[str, int
 
 
 class FeatureCache:
-    """Style features of each text, computed once."""
+    """The document feature blocks of each text, computed once."""
 
-    def __init__(self, stats: NgramStats):
-        self.stats = stats
-        self.rows: dict[str, np.ndarray] = {}
+    def __init__(self, detector: Detector):
+        substitutions = detector.engine.substitutions
+        self.detector, self.stats = detector, substitutions.stats
+        self.predictability = Predictability(substitutions.context_model)
+        self.rows: dict[str, dict[str, np.ndarray]] = {}
 
-    def __call__(self, texts: list[str]) -> np.ndarray:
+    def __call__(self, texts: list[str], blocks: tuple[str, ...]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.rows]
-        if missing:
-            self.rows.update(zip(missing, style_matrix(missing, self.stats, "style features")))
-        return np.vstack([self.rows[t] for t in texts])
+        for text in tqdm(missing, desc="document features", unit=" docs", mininterval=10):
+            self.rows[text] = self._blocks(text)
+        return np.vstack([np.concatenate([self.rows[t][block] for block in blocks]) for t in texts])
+
+    def _blocks(self, text: str) -> dict[str, np.ndarray]:
+        tokens = tokenize(text)
+        forms = token_forms(text, tokens)
+        sentences = np.array([t.sentence for t in tokens])
+        signals, words = self.detector.score(text).signals, max(1, len(text.split()))
+        return {"style": style_features(tokens, forms, self.stats),
+                "predictability": self.predictability.features(self.stats.ids(forms), forms, sentences),
+                "swaps": np.array([signals.get(name, 0) / words for name in SWAP_SIGNALS])}
 
 
-def fit_and_score(train: list[tuple[str, int]], tests: dict[str, list[tuple[str, int]]], style: FeatureCache,
-                  lexical: tuple[str, ...] | None, seed: int) -> dict[str, float]:
-    """ROC AUC on each test set of an attribute trained on ``train``, with the style features and,
-    unless ``lexical`` is None, the score of a lexical model over the n-gram blocks it names."""
+def invariant_directions(families: dict[str, list[tuple[str, int]]], documents: FeatureCache,
+                         blocks: tuple[str, ...]) -> np.ndarray:
+    """Per feature: +1 or -1 where it ranks rewrites above (below) human text of their kind in every
+    training family by at least ``INVARIANT_MARGIN`` of ROC AUC, else 0 (the feature is dropped)."""
+    aucs = np.array([[roc_auc_score([y for _, y in rows], column) for column in documents([t for t, _ in rows], blocks).T]
+                     for rows in families.values()])
+    up, down = (aucs >= 0.5 + INVARIANT_MARGIN).all(axis=0), (aucs <= 0.5 - INVARIANT_MARGIN).all(axis=0)
+    return up.astype(int) - down.astype(int)
+
+
+def fit_and_score(train: dict[str, list[tuple[str, int]]], native: list[tuple[str, int]],
+                  tests: dict[str, list[tuple[str, int]]], documents: FeatureCache, feature_set: FeatureSet,
+                  seed: int) -> dict[str, float]:
+    """ROC AUC on each test set of an attribute trained on the ``train`` families and native news,
+    with the document feature blocks of ``feature_set`` and, if it names one, the score of a lexical
+    model over its n-gram blocks. An invariant set keeps only the features whose direction all
+    training families agree on, and constrains the classifier to that direction."""
     rng = random.Random(seed)
-    train = train[:]
-    rng.shuffle(train)
-    half = len(train) // 2 if lexical else 0
-    texts, labels = [t for t, _ in train[half:]], np.array([y for _, y in train[half:]])
-    features = style(texts)
+    rows = native + [row for part in train.values() for row in part]
+    rng.shuffle(rows)
+    half = len(rows) // 2 if feature_set.lexical else 0
+    texts, labels = [t for t, _ in rows[half:]], np.array([y for _, y in rows[half:]])
+    directions = (invariant_directions(train, documents, feature_set.blocks) if feature_set.invariant
+                  else np.zeros(len(documents(texts[:1], feature_set.blocks)[0]), dtype=int))
+    keep = np.flatnonzero(directions) if feature_set.invariant else np.arange(len(directions))
     model = None
-    if lexical:
-        model = lexical_model(LEXICAL_C, lexical).fit([t for t, _ in train[:half]], [y for _, y in train[:half]])
-        features = np.column_stack([model.decision_function(texts), features])
-    classifier = attribute_classifier(seed) if lexical else attribute_classifier(seed).set_params(monotonic_cst=None)
-    classifier.fit(features, labels)
-    result = {}
-    for name, rows in tests.items():
-        test_texts, test_labels = [t for t, _ in rows], [y for _, y in rows]
-        test_features = style(test_texts)
-        if model is not None:
-            test_features = np.column_stack([model.decision_function(test_texts), test_features])
-        result[name] = round(float(roc_auc_score(test_labels, classifier.predict_proba(test_features)[:, 1])), 4)
-    return result
+    if feature_set.lexical:
+        model = lexical_model(LEXICAL_C, feature_set.lexical).fit([t for t, _ in rows[:half]], [y for _, y in rows[:half]])
+
+    def features(texts: list[str]) -> np.ndarray:
+        document_rows = documents(texts, feature_set.blocks)[:, keep]
+        return document_rows if model is None else np.column_stack([model.decision_function(texts), document_rows])
+
+    constraints = ([1] if model is not None else []) + list(directions[keep])
+    classifier = attribute_classifier(seed).set_params(monotonic_cst=constraints if any(constraints) else None)
+    classifier.fit(features(texts), labels)
+    return {name: round(float(roc_auc_score([y for _, y in part], classifier.predict_proba(features([t for t, _ in part]))[:, 1])), 4)
+            for name, part in tests.items()}
+
+
+def single_feature_aucs(tests: dict[str, list[tuple[str, int]]], documents: FeatureCache) -> dict[str, dict]:
+    """Each document feature alone as a score, on each family's test part: which features point
+    the same way in every family."""
+    names = [name for block in ALL_BLOCKS for name in BLOCK_FEATURES[block]]
+    table = {}
+    for family, rows in tests.items():
+        columns = documents([t for t, _ in rows], ALL_BLOCKS).T
+        table[family] = {name: round(float(roc_auc_score([y for _, y in rows], column)), 3)
+                         for name, column in zip(names, columns)}
+    return table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", default="../shared/data")
-    parser.add_argument("--model", default=None, help="whose n-gram statistics the style features use")
+    parser.add_argument("--model", default=None, help="the model whose statistics, context model and spun_text evidence the features use")
     parser.add_argument("--limit", type=int, default=3000, help="rows of each family's train and test parts")
+    parser.add_argument("--feature-sets", nargs="+", choices=FEATURE_SETS, default=list(FEATURE_SETS))
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--output", default="benchmarks/results/machine_paraphrase_transfer.json")
     args = parser.parse_args()
 
     started, rng, data = time.time(), random.Random(args.seed), Path(args.data)
-    stats = NgramStats.from_arrays(read_artifact(args.model or Settings.from_env().model_path).arrays)
     config = default_config(args.data, output="unused")
     parts = {name: split(rows, args.limit, rng) for name, rows in families(data, config).items()}
     native = [(typed_plainly(a.text), 0) for a in classifier_pools(config).validation if a.id.startswith(NATIVE)]
     native = rng.sample(native, min(1000, len(native)))
     tests = {name: part["test"] for name, part in parts.items()}
-    style = FeatureCache(stats)
+    documents = FeatureCache(Detector.load(args.model))
     report = {"sizes": {name: {k: len(v) for k, v in part.items()} for name, part in parts.items()}, "roc_auc": {}}
-    for features, lexical in FEATURE_SETS.items():
+    for features in args.feature_sets:
         table = {}
         for held_out in [*parts, None]:
-            train = native + [row for name, part in parts.items() if name != held_out for row in part["train"]]
-            scores = fit_and_score(train, tests, style, lexical, args.seed)
+            train = {name: part["train"] for name, part in parts.items() if name != held_out}
+            scores = fit_and_score(train, native, tests, documents, FEATURE_SETS[features], args.seed)
             table[f"without {held_out}" if held_out else "all families"] = scores
             print(features, held_out, json.dumps(scores), flush=True)
         report["roc_auc"][features] = table
+    report["single_feature_roc_auc"] = single_feature_aucs(tests, documents)
     report["seconds"] = round(time.time() - started, 1)
     write_report(report, args.output)
 
