@@ -88,7 +88,7 @@ class Spinner:
         for k in content:
             if target <= 0:
                 break
-            word = self._synonym_for(tokens[k].text)
+            word = self._synonym_for(tokens, k)
             if word:
                 replacements.append((k, 1, word, "synonym"))
                 target -= 1
@@ -111,14 +111,26 @@ class Spinner:
             return self.random.choices(usable, weights=[10 ** _zipf(o.split()[0]) for o in usable])[0]
         return self.random.choice(usable)
 
-    def _synonym_for(self, word: str) -> str | None:
-        lower = word.lower()
+    def _synonym_for(self, tokens: list[Token], k: int) -> str | None:
+        word = tokens[k].text
+        found = self._options_for(word.lower())
+        if found is None:
+            return None
+        options, tag = found
+        choice = self._choose_at(options, tag, tokens, k)
+        return match_case(inflect(choice, tag), word) if choice else None
+
+    def _options_for(self, lower: str) -> tuple[list[str], str] | None:
+        """The synonyms of the first reading of ``lower`` the thesaurus lists, with its inflection tag."""
         for base, tag in base_forms(lower):
             options = self.thesaurus.synonyms.get(base)
             if options and (not tag or inflect(base, tag) == lower):
-                choice = self._choose(_inflectable(tuple(options), tag))
-                return match_case(inflect(choice, tag), word) if choice else None
+                return _inflectable(tuple(options), tag), tag
         return None
+
+    def _choose_at(self, options: list[str], tag: str, tokens: list[Token], k: int) -> str | None:
+        """The synonym for the word at ``tokens[k]``: context-free, as a spinner picks."""
+        return self._choose(options)
 
     def _phrase_swaps(self, tokens: list[Token]) -> list[tuple]:
         swaps, k = [], 0
