@@ -11,14 +11,16 @@ tortured-phrase list (real spinner output). Every spinner also writes small numb
 half of the time, as the training spinner does. Each spun set is scored against the same clean
 articles (ROC AUC) and at the bundled thresholds (recall), with its swaps per article. The
 tortured vocabulary is scored twice: with the tortured-phrase lexicon the model ships, and
-without it (a source the model knows nothing of). See ``detector.evaluation.synonym_sources``."""
+with an empty list instead (a source the model knows nothing of). See ``detector.evaluation.synonym_sources``."""
 from __future__ import annotations
 
 import argparse
 import json
 import random
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -77,9 +79,11 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.time()
-    detectors = {lexicon: Detector.load(settings=Settings.from_env(model_path=args.model, machine_paraphrase=False,
-                                                                   **({} if lexicon else {"tortured_phrases": ""})))
-                 for lexicon in (True, False)}
+    empty_list = Path(tempfile.mkdtemp()) / "no_tortured_phrases.csv"
+    empty_list.write_text("tortured_phrase,expected_phrase\n")
+    detectors = {lexicon: Detector.load(settings=Settings.from_env(
+        model_path=args.model, machine_paraphrase=False, **({} if lexicon else {"tortured_phrases": str(empty_list)})))
+        for lexicon in (True, False)}
     test = list(classifier_pools(default_config(args.data, output="unused")).test)
     random.Random(args.seed).shuffle(test)
     clean = [a.text for a in benchmark_articles(test, args.articles)]
