@@ -1,4 +1,6 @@
-from detector.evaluation.swap_coverage import STAGES, swap_stages
+import numpy as np
+
+from detector.evaluation.swap_coverage import STAGES, context_ranks, swap_stages
 from detector.training.spinner import Change, Spinner, SpunText
 from detector.training.thesaurus import Thesaurus
 from tests.fixture_corpus import fixture_articles
@@ -21,5 +23,16 @@ def test_a_swap_whose_original_no_thesaurus_entry_lists_is_not_a_candidate(detec
     text = "American and European officers may be staying away from the meeting in Geneva."
     begin = text.index("officers")
     change = Change(begin, begin + len("officers"), "officers", "bananas", begin, begin + len("bananas"), "synonym")
-    [(stage, _, function_word, _)] = swap_stages(detector.engine.substitutions, SpunText(text, [change]))
+    [(stage, _, function_word, _, _)] = swap_stages(detector.engine.substitutions, SpunText(text, [change]))
     assert stage == "not_candidate" and not function_word
+
+
+def test_the_context_models_first_guess_ranks_zero_and_others_by_how_many_score_above(detector):
+    recognizer = detector.engine.substitutions
+    model = recognizer.context_model
+    ids = recognizer.stats.ids("the officials said on monday that the talks would go on".split())
+    positions = np.array([1, 4])
+    every = model.context_vectors(ids, positions) @ model.output_embeddings.T + model.output_bias
+    first, tenth = np.argsort(-every, axis=1)[:, 0], np.argsort(-every, axis=1)[:, 9]
+    assert context_ranks(model, ids, positions, first).tolist() == [0, 0]
+    assert context_ranks(model, ids, positions, tenth).tolist() == [9, 9]
