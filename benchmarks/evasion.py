@@ -17,11 +17,10 @@ import random
 import re
 import time
 
+from detector.evaluation.pools import sampled_test_articles
 from detector.evaluation.reports import write_report
-from detector.evaluation.spin import benchmark_articles
 from detector.scoring import Detector
 from detector.settings import Settings
-from detector.training.recipe import classifier_pools, default_config
 from detector.training.spinner import Spinner
 from detector.training.thesaurus import Thesaurus
 
@@ -51,9 +50,7 @@ def main() -> None:
 
     started = time.time()
     detector = Detector.load(settings=Settings.from_env(model_path=args.model, machine_paraphrase=False))
-    test = list(classifier_pools(default_config(args.data, output="unused")).test)
-    random.Random(args.seed).shuffle(test)
-    clean = [a.text for a in benchmark_articles(test, args.articles)]
+    clean = sampled_test_articles(args.data, args.articles, args.seed)
     thesaurus, rng = Thesaurus.load(), random.Random(args.seed)
     spun = [Spinner(thesaurus, rate=args.rate, seed=rng.randrange(1 << 30)).spin(text).text for text in clean]
     report = {"model_version": detector.version, "articles": len(clean), "spin_rate": args.rate,

@@ -25,12 +25,11 @@ from pathlib import Path
 import numpy as np
 
 from detector.evaluation.metrics import binary_metrics
+from detector.evaluation.pools import sampled_test_articles
 from detector.evaluation.reports import write_report
-from detector.evaluation.spin import benchmark_articles
 from detector.evaluation.synonym_sources import FluentSpinner, embedding_thesaurus, tortured_thesaurus
 from detector.scoring import Detector
 from detector.settings import Settings
-from detector.training.recipe import classifier_pools, default_config
 from detector.training.spinner import Spinner
 from detector.training.thesaurus import Thesaurus
 
@@ -84,9 +83,7 @@ def main() -> None:
     detectors = {lexicon: Detector.load(settings=Settings.from_env(
         model_path=args.model, machine_paraphrase=False, **({} if lexicon else {"tortured_phrases": str(empty_list)})))
         for lexicon in (True, False)}
-    test = list(classifier_pools(default_config(args.data, output="unused")).test)
-    random.Random(args.seed).shuffle(test)
-    clean = [a.text for a in benchmark_articles(test, args.articles)]
+    clean = sampled_test_articles(args.data, args.articles, args.seed)
     clean_scores = {lexicon: scored(detector, clean) for lexicon, detector in detectors.items()}
     report = {"model_version": detectors[True].version, "articles": len(clean),
               "clean_flagged": float(np.mean(clean_scores[True][0] >= clean_scores[True][1])), "sources": {}}
