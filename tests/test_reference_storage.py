@@ -11,6 +11,7 @@ import pytest
 from detector.reference import migrate, open_index
 from detector.reference.index import ReferenceIndex, entry
 from detector.reference.redis_storage import RedisStorage
+from detector.reference.sqlite_storage import FTS_HASH_BYTES
 from detector.reference.storage import IndexFormatError, open_storage
 from detector.reference.terms import text_terms
 from tests import test_reference
@@ -125,3 +126,56 @@ def test_a_read_only_file_answers_lexical_queries(tmp_path, monkeypatch):
     index = open_index(path)
     assert index.storage.read_only
     assert index.query(BRIDGE_PARAPHRASE)[0].source_id == "bridge"
+
+
+def stored_consistently(storage, documents):
+    """The lexical index agrees with the texts stored: document frequencies, and (SQLite) FTS5."""
+    terms = sorted({term for _, text in documents for term in text_terms(text)})
+    assert storage.frequencies(terms) == term_counts(documents, terms)
+    if hasattr(storage, "connection"):
+        storage.connection.execute("INSERT INTO search (search, rank) VALUES ('integrity-check', 1)")
+        assert storage.connection.execute("SELECT COUNT(*) FROM search_docsize").fetchone()[0] == len(documents)
+
+
+@pytest.mark.integration
+def test_a_batch_naming_an_id_twice_stores_its_last_text(tmp_path, redis_prefix):
+    (_, first), (_, second), (_, third) = articles(3, seed=4)
+    for storage in (open_storage(str(tmp_path / "twice.db"), create=True), RedisStorage(REDIS_URL, prefix=redis_prefix[1])):
+        storage.add_many([entry("a", first), entry("b", second), entry("a", third)])
+        assert storage.texts(["a", "b"]) == {"a": third, "b": second}
+        stored_consistently(storage, [("a", third), ("b", second)])
+
+
+@pytest.mark.integration
+def test_a_redis_writer_that_loses_a_race_reads_the_index_again(redis_prefix):
+    """Documents are numbered before the transaction: a writer whose reads another writer
+    overtook is refused by Redis (WATCH) and starts again, rather than reusing numbers."""
+    prefix = redis_prefix[1]
+    ours, theirs = articles(3, seed=5), articles(3, seed=6)
+    writer, other = RedisStorage(REDIS_URL, prefix=prefix), RedisStorage(REDIS_URL, prefix=prefix)
+    take_out, attempts = writer._take_out_replaced, []
+
+    def overtaken(pipe, entries, following):
+        attempts.append(following)
+        if len(attempts) == 1:
+            other.add_many([entry(i, t) for i, t in theirs])
+        return take_out(pipe, entries, following)
+
+    writer._take_out_replaced = overtaken
+    writer.add_many([entry(i, t) for i, t in ours])
+    assert attempts == [1, 4]
+    numbers = redis_prefix[0].hvals(f"{prefix}:docnum")
+    assert len(numbers) == len(set(numbers)) == 6
+    stored_consistently(writer, ours + theirs)
+    assert ReferenceIndex(writer).query(ours[1][1])[0].source_id == ours[1][0]
+
+
+def test_sqlite_keeps_a_batch_of_new_terms_in_memory_also_in_an_index_made_before(tmp_path):
+    path = str(tmp_path / "hash.db")
+    open_storage(path, create=True).close()
+    connection = sqlite3.connect(path)
+    assert connection.execute("SELECT v FROM search_config WHERE k = 'hashsize'").fetchone() == (FTS_HASH_BYTES,)
+    connection.execute("DELETE FROM search_config WHERE k = 'hashsize'")  # as an older version left it
+    connection.commit()
+    open_storage(path).close()
+    assert connection.execute("SELECT v FROM search_config WHERE k = 'hashsize'").fetchone() == (FTS_HASH_BYTES,)

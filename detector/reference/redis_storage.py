@@ -11,16 +11,24 @@ number, ``total`` sums them. Lua scripts append, remove, count and score posting
 server."""
 from __future__ import annotations
 
+from itertools import chain, count
+
+import numpy as np
+
 from detector.reference.storage import (
     BM25_B,
     BM25_K1,
     FORMAT,
     MAX_CANDIDATES,
+    Entry,
     IndexUnavailable,
     ReferenceStorage,
     check_format,
+    last_of_each,
 )
 from detector.reference.terms import text_terms
+
+WRITE_TIMEOUT = 120  # seconds
 
 # Counts, inside the server, how many of the query's band sets hold each document and returns the
 # top ``ARGV[1]`` as id, count pairs: one round trip, and large band sets never cross the network.
@@ -49,50 +57,44 @@ return top
 # hundred terms travel as one argument: packing them as separate keys was most of an insert's time.
 
 # Stores a batch of documents: each one's text, fingerprint and sketch, its id in its band sets (and
-# the band keys in its own set), a number and its postings, one APPEND per term for the whole batch.
-# KEYS: docnum, docid, next, lengths, total, texts, fingerprints, sketches; ARGV: the posting-list,
-# band-set and band-key-set prefixes, then six values a document: id, terms separated by spaces, band
-# keys in hex separated by spaces, text, fingerprint, sketch.
+# the band keys in its own set), its number and term count, then each term's postings for the whole
+# batch with one APPEND. The caller numbers the documents and gathers the postings (collecting them
+# here, term by term, was two thirds of the script's time). KEYS: docnum, docid, lengths, total,
+# texts, fingerprints, sketches; ARGV: the posting-list, band-set and band-key-set prefixes, the
+# number of documents, then eight values a document: id, number, term count, band keys in hex
+# separated by spaces (they name the band sets), the same keys as bytes one after the other
+# (decoding the hex here took a third of the script's time), text, fingerprint, sketch; then the
+# batch's terms separated by spaces, how many postings each has (4 bytes each) and all the postings
+# (4-byte numbers), term after term. Three values rather than two a term: the client packed each
+# value on its own, slower than the script ran.
 STORE = """
-local function byte(pair) return string.char(tonumber(pair, 16)) end
-local postings, total = {}, 0
-for k = 4, #ARGV, 6 do
-  local id = ARGV[k]
-  redis.call('HSET', KEYS[6], id, ARGV[k + 3])
-  redis.call('HSET', KEYS[7], id, ARGV[k + 4])
-  redis.call('HSET', KEYS[8], id, ARGV[k + 5])
-  local keys = {}
-  for band in string.gmatch(ARGV[k + 2], '%S+') do
+local last, total = 4 + 8 * tonumber(ARGV[4]), 0
+for k = 5, last, 8 do
+  local id, number, terms = ARGV[k], ARGV[k + 1], tonumber(ARGV[k + 2])
+  redis.call('HSET', KEYS[5], id, ARGV[k + 5])
+  redis.call('HSET', KEYS[6], id, ARGV[k + 6])
+  redis.call('HSET', KEYS[7], id, ARGV[k + 7])
+  local keys, at = {}, 1
+  for band in string.gmatch(ARGV[k + 3], '%S+') do
     redis.call('SADD', ARGV[2] .. band, id)
-    keys[#keys + 1] = (string.gsub(band, '..', byte))
+    keys[#keys + 1] = string.sub(ARGV[k + 4], at, at + #band / 2 - 1)
+    at = at + #band / 2
   end
   if #keys > 0 then
     redis.call('SADD', ARGV[3] .. id, unpack(keys))
   end
-  local number = redis.call('HGET', KEYS[1], id)
-  if not number then
-    number = redis.call('INCR', KEYS[3])
-    redis.call('HSET', KEYS[1], id, number)
-    redis.call('HSET', KEYS[2], number, id)
-  end
-  number = tonumber(number)
-  local posting, terms = struct.pack('<I4', number), 0
-  for term in string.gmatch(ARGV[k + 1], '%S+') do
-    local parts = postings[term]
-    if parts then
-      parts[#parts + 1] = posting
-    else
-      postings[term] = {posting}
-    end
-    terms = terms + 1
-  end
-  redis.call('SETRANGE', KEYS[4], 2 * number, struct.pack('<I2', math.min(terms, 65535)))
+  redis.call('HSET', KEYS[1], id, number)
+  redis.call('HSET', KEYS[2], number, id)
+  redis.call('SETRANGE', KEYS[3], 2 * tonumber(number), struct.pack('<I2', math.min(terms, 65535)))
   total = total + terms
 end
-for term, parts in pairs(postings) do
-  redis.call('APPEND', ARGV[1] .. term, table.concat(parts))
+local at, k = 1, 1
+for term in string.gmatch(ARGV[last + 1], '%S+') do
+  local size = 4 * struct.unpack('<I4', ARGV[last + 2], k)
+  redis.call('APPEND', ARGV[1] .. term, string.sub(ARGV[last + 3], at, at + size - 1))
+  at, k = at + size, k + 4
 end
-redis.call('INCRBY', KEYS[5], total)
+redis.call('INCRBY', KEYS[4], total)
 """
 
 # KEYS: docnum, docid, lengths, total; ARGV: the document id, the posting-list prefix, its terms.
@@ -173,11 +175,31 @@ return top
 """
 
 
+def store_values(numbered: list[tuple[Entry, int]]) -> list:
+    """``STORE``'s values: eight a document, then the batch's terms, how many postings each has and
+    the postings, documents in batch order within a term."""
+    values = []
+    for entry, number in numbered:
+        values += [entry.id, number, len(entry.terms), " ".join(key.hex() for key in entry.keys), b"".join(entry.keys),
+                   entry.text, entry.fingerprint, entry.sketch]
+    terms = list(chain.from_iterable(entry.terms for entry, _ in numbered))
+    # Each term's first position in ``terms`` names its group: setdefault keeps the first one.
+    first = np.fromiter(map({}.setdefault, terms, count()), dtype=np.int64, count=len(terms))
+    numbers = np.repeat(np.array([number for _, number in numbered], dtype="<u4"),
+                        [len(entry.terms) for entry, _ in numbered])
+    groups, sizes = np.unique(first, return_counts=True)
+    return values + [" ".join(terms[k] for k in groups.tolist()), sizes.astype("<u4").tobytes(),
+                     numbers[np.argsort(first, kind="stable")].tobytes()]
+
+
 class RedisStorage(ReferenceStorage):
     def __init__(self, url: str, prefix: str = "spun", upgrade: bool = False):
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        # A batch of a thousand long articles can keep the server busy for seconds (more while it
+        # forks to save): redis-py's default of 5 s would give up on a write that then succeeds. A
+        # ``socket_timeout`` in the URL wins.
+        self.client = redis.Redis.from_url(url, socket_timeout=WRITE_TIMEOUT)
         self.prefix = prefix
         self.texts_key, self.fingerprints_key = f"{prefix}:documents", f"{prefix}:fingerprints"
         self.sketches_key = f"{prefix}:sketches"
@@ -221,29 +243,58 @@ class RedisStorage(ReferenceStorage):
                     client=pipe)
 
     def add_many(self, entries):
+        from redis.exceptions import WatchError
+
+        while True:
+            try:
+                return self._store(last_of_each(entries))
+            except WatchError:
+                continue  # another writer changed the index after we read it: read it again
+
+    def _store(self, entries: list[Entry]) -> None:
+        """One attempt at ``add_many``: reads what is stored, then writes in one transaction that
+        fails (``WatchError``) if another writer added or removed documents in between, since
+        the documents are numbered here."""
+        docnum, docid, following, lengths, total = self.lexical
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.watch(docnum, following, self.texts_key)
+            last = int(self.client.get(following) or 0)
+            pipe.multi()
+            numbered = self._take_out_replaced(pipe, entries, last + 1)
+            if numbered:
+                pipe.set(following, max(last, *(number for _, number in numbered)))
+                self.store(keys=[docnum, docid, lengths, total, self.texts_key, self.fingerprints_key, self.sketches_key],
+                           args=[self.postings, f"{self.prefix}:band:", f"{self.prefix}:keys:", len(numbered),
+                                 *store_values(numbered)], client=pipe)
+            pipe.execute()
+
+    def _take_out_replaced(self, pipe, entries: list[Entry], following: int) -> list[tuple[Entry, int]]:
+        """The entries to store, with their numbers (new ones from ``following`` on), having queued on
+        ``pipe`` the removal of the versions they replace; entries stored as they are are left out."""
         ids = [entry.id for entry in entries]
         old_texts, numbers = self.client.hmget(self.texts_key, ids), self.client.hmget(self.lexical[0], ids)
+        old_keys = self._stored_keys([i for i, text in zip(ids, old_texts) if text is not None])
+        numbered = []
+        for entry, old_text, number in zip(entries, old_texts, numbers):
+            old = old_text.decode("utf-8") if old_text is not None else None
+            if number is not None and old == entry.text:
+                continue  # stored as it is
+            if old is not None:
+                self._unlink(pipe, entry.id, old_keys[entry.id])
+            if number is not None and old is not None:
+                self._unindex(pipe, entry.id, old)  # its number goes with its old terms
+                number = None
+            if number is None:
+                number, following = following, following + 1
+            numbered.append((entry, int(number)))
+        return numbered
+
+    def _stored_keys(self, document_ids: list[str]) -> dict[str, set[bytes]]:
+        """The band keys of stored documents, in one round trip."""
         with self.client.pipeline(transaction=False) as pipe:
-            stored = [entry.id for entry, text in zip(entries, old_texts) if text is not None]
-            for document_id in stored:
+            for document_id in document_ids:
                 pipe.smembers(f"{self.prefix}:keys:{document_id}")
-            old_keys = dict(zip(stored, pipe.execute()))
-        values = []
-        with self.client.pipeline(transaction=True) as pipe:
-            for entry, old_text, number in zip(entries, old_texts, numbers):
-                old = old_text.decode("utf-8") if old_text is not None else None
-                if number is not None and old == entry.text:
-                    continue  # stored as it is
-                if old is not None:
-                    self._unlink(pipe, entry.id, old_keys[entry.id])
-                if number is not None and old is not None:
-                    self._unindex(pipe, entry.id, old)
-                values += [entry.id, " ".join(entry.terms), " ".join(key.hex() for key in entry.keys), entry.text,
-                           entry.fingerprint, entry.sketch]
-            if values:
-                self.store(keys=[*self.lexical, self.texts_key, self.fingerprints_key, self.sketches_key],
-                           args=[self.postings, f"{self.prefix}:band:", f"{self.prefix}:keys:", *values], client=pipe)
-            pipe.execute()
+            return dict(zip(document_ids, pipe.execute()))
 
     def remove(self, document_id):
         keys = self.client.smembers(f"{self.prefix}:keys:{document_id}")

@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from detector.reference.storage import FORMAT, MAX_CANDIDATES, IndexUnavailable, ReferenceStorage, check_format
+from detector.reference.storage import (
+    FORMAT,
+    MAX_CANDIDATES,
+    IndexUnavailable,
+    ReferenceStorage,
+    check_format,
+    last_of_each,
+)
 from detector.reference.terms import text_terms
 
 SCHEMA = (
@@ -30,6 +37,9 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID",
 )
 MAX_VARIABLES = 900  # per statement: SQLite builds before 3.32 allow 999
+# FTS5 keeps new terms in memory up to this size before writing them out as a segment (default 1 MB):
+# a batch of 1,000 news articles fits, and fewer, larger segments need fewer merges.
+FTS_HASH_BYTES = 16 << 20
 COUNT = ("INSERT INTO vocabulary (term, documents) VALUES (?, ?) "
          "ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents")
 
@@ -65,6 +75,8 @@ class SQLiteStorage(ReferenceStorage):
             check_format(str(self.path), found, upgrade)
             for statement in SCHEMA:
                 cursor.execute(statement)
+            if cursor.execute("SELECT 1 FROM search_config WHERE k = 'hashsize'").fetchone() is None:
+                cursor.execute("INSERT INTO search (search, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))
             if found is None:
                 cursor.execute(f"PRAGMA user_version = {FORMAT}")
 
@@ -98,31 +110,42 @@ class SQLiteStorage(ReferenceStorage):
                                                 document_ids).fetchall())
 
     def add_many(self, entries):
+        """Row by row only what needs a row's answer (is it stored, its rowid), then each table in one
+        ``executemany``, band keys and terms sorted (neighbours in the indexes' B-trees), the lexical
+        index last: FTS5 writes its pending terms out at every later statement of the transaction,
+        which made storing the texts slower than everything else together."""
         with self._transaction() as cursor:
             counts: Counter[str] = Counter()
-            for entry in entries:
-                if self._unchanged(cursor, entry, counts):
+            unsearched: list[tuple[int, str]] = []
+            stored = []
+            for entry in last_of_each(entries):
+                if self._unchanged(cursor, entry, counts, unsearched):
                     continue
                 cursor.execute("DELETE FROM bands WHERE doc_id = ?", (entry.id,))
                 rowid = cursor.execute("INSERT INTO documents (id, text) VALUES (?, ?) ON CONFLICT (id) DO UPDATE "
                                        "SET text = excluded.text RETURNING rowid", (entry.id, entry.text)).fetchone()[0]
-                cursor.execute("INSERT OR REPLACE INTO fingerprints (id, hashes) VALUES (?, ?)",
-                               (entry.id, entry.fingerprint))
-                cursor.execute("INSERT OR REPLACE INTO sketches (id, sentences) VALUES (?, ?)", (entry.id, entry.sketch))
-                cursor.executemany("INSERT INTO bands (key, doc_id) VALUES (?, ?)", [(k, entry.id) for k in entry.keys])
-                cursor.execute("INSERT INTO search (rowid, terms) VALUES (?, ?)", (rowid, " ".join(entry.terms)))
+                stored.append((rowid, entry))
                 counts.update(entry.terms)
+            cursor.executemany("INSERT OR REPLACE INTO fingerprints (id, hashes) VALUES (?, ?)",
+                               [(entry.id, entry.fingerprint) for _, entry in stored])
+            cursor.executemany("INSERT OR REPLACE INTO sketches (id, sentences) VALUES (?, ?)",
+                               [(entry.id, entry.sketch) for _, entry in stored])
+            cursor.executemany("INSERT INTO bands (key, doc_id) VALUES (?, ?)",
+                               sorted((key, entry.id) for _, entry in stored for key in entry.keys))
             self._count(cursor, counts)
+            cursor.executemany("INSERT INTO search (search, rowid, terms) VALUES ('delete', ?, ?)", unsearched)
+            cursor.executemany("INSERT INTO search (rowid, terms) VALUES (?, ?)",
+                               [(rowid, " ".join(entry.terms)) for rowid, entry in stored])
 
-    def _unchanged(self, cursor: sqlite3.Cursor, entry, counts: Counter[str]) -> bool:
-        """True when ``entry`` is stored as it is; otherwise takes the stored version's terms out
-        of the lexical index (subtracting them from ``counts``)."""
+    def _unchanged(self, cursor: sqlite3.Cursor, entry, counts: Counter[str], unsearched: list[tuple[int, str]]) -> bool:
+        """True when ``entry`` is stored as it is; otherwise notes what takes the stored version's
+        terms out of the lexical index (subtracting them from ``counts``)."""
         old = cursor.execute("SELECT rowid, text FROM documents WHERE id = ?", (entry.id,)).fetchone()
         if old is None or not self._searchable(cursor, old[0]):
             return False  # new, or stored by a format before the lexical index (being migrated)
         if old[1] == entry.text:
             return True
-        self._unsearch(cursor, old[0], old[1], counts)
+        unsearched.append(self._unsearch(old[0], old[1], counts))
         return False
 
     @staticmethod
@@ -130,15 +153,16 @@ class SQLiteStorage(ReferenceStorage):
         return cursor.execute("SELECT 1 FROM search_docsize WHERE id = ?", (rowid,)).fetchone() is not None
 
     @staticmethod
-    def _unsearch(cursor: sqlite3.Cursor, rowid: int, text: str, counts: Counter[str]) -> None:
-        """Take a document out of the contentless FTS5 table, which needs the very terms it was given."""
+    def _unsearch(rowid: int, text: str, counts: Counter[str]) -> tuple[int, str]:
+        """The row that takes a document out of the contentless FTS5 table, which needs the very
+        terms it was given; subtracts them from ``counts``."""
         terms = text_terms(text)
-        cursor.execute("INSERT INTO search (search, rowid, terms) VALUES ('delete', ?, ?)", (rowid, " ".join(terms)))
         counts.subtract(terms)
+        return rowid, " ".join(terms)
 
     @staticmethod
     def _count(cursor: sqlite3.Cursor, counts: Counter[str]) -> None:
-        cursor.executemany(COUNT, [(term, n) for term, n in counts.items() if n])
+        cursor.executemany(COUNT, sorted((term, n) for term, n in counts.items() if n))
         if any(n < 0 for n in counts.values()):
             cursor.execute("DELETE FROM vocabulary WHERE documents <= 0")
 
@@ -149,7 +173,8 @@ class SQLiteStorage(ReferenceStorage):
                 return False
             counts: Counter[str] = Counter()
             if self._searchable(cursor, old[0]):
-                self._unsearch(cursor, old[0], old[1], counts)
+                cursor.execute("INSERT INTO search (search, rowid, terms) VALUES ('delete', ?, ?)",
+                               self._unsearch(old[0], old[1], counts))
                 self._count(cursor, counts)
             cursor.execute("DELETE FROM bands WHERE doc_id = ?", (document_id,))
             cursor.execute("DELETE FROM fingerprints WHERE id = ?", (document_id,))

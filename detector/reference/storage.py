@@ -27,6 +27,11 @@ class Entry(NamedTuple):
     sketch: bytes  # its sentences, packed (``sketch.pack``), for verification
 
 
+def last_of_each(entries: list[Entry]) -> list[Entry]:
+    """One entry an id, the last given, where the first stood: what storing them one by one leaves."""
+    return list({entry.id: entry for entry in entries}.values())
+
+
 class ReferenceIndexError(RuntimeError):
     """The reference index cannot be used; the message says why and what to do."""
 
