@@ -1,6 +1,8 @@
 """Transfer of the machine_paraphrase recipe to rewriter families it was not trained on.
 
     python benchmarks/machine_paraphrase_transfer.py --data ../shared/data [--model DIR] [--limit 3000]
+    python benchmarks/machine_paraphrase_transfer.py --data ../shared/data --language-pairs --limit 500 \
+        --output benchmarks/results/machine_paraphrase_transfer_language_pairs.json
 
 Three families of rewrites, each with human text of its own kind: WMT21 machine translations
 against the human references (news), ChatGPT "polish" of ACL abstracts against the abstracts, and
@@ -8,7 +10,9 @@ QuillBot output against human answers to the same course questions. Each family 
 by source document, pair or question, so no source is on both sides. For each family held out,
 the attribute is trained on the other families' training parts (with held-out-split native news as
 extra negatives) and tested on the held-out family's test part (ROC AUC); "all families" trains on
-every training part and tests on each family, for comparison.
+every training part and tests on each family, for comparison. With ``--language-pairs`` each
+WMT21 language pair is a family: holding one out trains on the other pairs (and the other
+families) and tests on a language, and so on the topics of its news, never seen.
 
 Feature sets: the document style features alone; style with the score of a lexical n-gram model
 (the recipe of 1.12.0) or of one over the function-word skeleton alone (the lexical regression is
@@ -16,7 +20,8 @@ fitted on one half of the training rows and the classifier on the other); the pr
 profile under the context model (``detector.predictability``); and all document blocks (style,
 predictability, spun_text's swap evidence per word), once as they are and once keeping only the
 features whose direction every training family agrees on, with the classifier held to that
-direction. The report also gives each document feature's own ROC AUC on each family's test part.
+direction (no figures where no feature qualifies). The report also gives each document
+feature's own ROC AUC on each family's test part.
 Every text is typed plainly first (straight quotes, one space)."""
 from __future__ import annotations
 
@@ -71,15 +76,20 @@ MIN_WORDS = 50
 SWAP_SIGNALS = ("expected_swaps", "swaps_over_0.5", "scored_words")  # spun_text's evidence, per word
 
 
-def families(data: Path, config) -> dict[str, list[tuple[str, int, str]]]:
-    """(text, label, group) rows of each family; the group keeps a source on one side of the split."""
-    wmt = [(t.text, t.label, t.source) for path in config.machine_translations for t in read_translations(path)]
+def families(data: Path, config, by_language_pair: bool = False) -> dict[str, list[tuple[str, int, str]]]:
+    """(text, label, group) rows of each family; the group keeps a source on one side of the split.
+    ``by_language_pair`` makes each WMT21 language pair a family of its own."""
+    translations = [t for path in config.machine_translations for t in read_translations(path)]
+    wmt = {}
+    for t in translations:
+        wmt.setdefault(f"WMT21 {t.pair}" if by_language_pair else "WMT21 machine translation", []).append(
+            (t.text, t.label, t.source))
     hppt = [(r["text"], int(r["label"] != "human"), r["pair_id"])
             for r in read_jsonl(data / "paraphrase_llm" / "hppt_chatgpt_polish.jsonl")]
     quillbot = [(r["text"], int(r["label"] == "machine_paraphrase"), (r["pair_id"] or r["id"]).rsplit("-", 1)[0])
                 for r in read_jsonl(data / "paraphrase_llm" / "quillbot_chatgpt_answers.jsonl")
                 if r["label"] != "machine_generated"]
-    return {"WMT21 machine translation": wmt, "ChatGPT polish": hppt, "QuillBot": quillbot}
+    return {**dict(sorted(wmt.items())), "ChatGPT polish": hppt, "QuillBot": quillbot}
 
 
 def split(rows, limit: int, rng: random.Random) -> dict[str, list[tuple[str, int]]]:
@@ -128,7 +138,7 @@ def invariant_directions(families: dict[str, list[tuple[str, int]]], documents: 
 
 def fit_and_score(train: dict[str, list[tuple[str, int]]], native: list[tuple[str, int]],
                   tests: dict[str, list[tuple[str, int]]], documents: FeatureCache, feature_set: FeatureSet,
-                  seed: int) -> dict[str, float]:
+                  seed: int) -> dict[str, float | None]:
     """ROC AUC on each test set of an attribute trained on the ``train`` families and native news,
     with the document feature blocks of ``feature_set`` and, if it names one, the score of a lexical
     model over its n-gram blocks. An invariant set keeps only the features whose direction all
@@ -141,6 +151,8 @@ def fit_and_score(train: dict[str, list[tuple[str, int]]], native: list[tuple[st
     directions = (invariant_directions(train, documents, feature_set.blocks) if feature_set.invariant
                   else np.zeros(len(documents(texts[:1], feature_set.blocks)[0]), dtype=int))
     keep = np.flatnonzero(directions) if feature_set.invariant else np.arange(len(directions))
+    if not len(keep):  # no feature points the same way in every training family: nothing to learn from
+        return dict.fromkeys(tests)
     model = None
     if feature_set.lexical:
         model = lexical_model(LEXICAL_C, feature_set.lexical).fit([t for t, _ in rows[:half]], [y for _, y in rows[:half]])
@@ -173,6 +185,8 @@ def main() -> None:
     parser.add_argument("--data", default="../shared/data")
     parser.add_argument("--model", default=None, help="the model whose statistics, context model and spun_text evidence the features use")
     parser.add_argument("--limit", type=int, default=3000, help="rows of each family's train and test parts")
+    parser.add_argument("--language-pairs", action="store_true",
+                        help="each WMT21 language pair a family of its own, held out in turn")
     parser.add_argument("--feature-sets", nargs="+", choices=FEATURE_SETS, default=list(FEATURE_SETS))
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--output", default="benchmarks/results/machine_paraphrase_transfer.json")
@@ -180,7 +194,7 @@ def main() -> None:
 
     started, rng, data = time.time(), random.Random(args.seed), Path(args.data)
     config = default_config(args.data, output="unused")
-    parts = {name: split(rows, args.limit, rng) for name, rows in families(data, config).items()}
+    parts = {name: split(rows, args.limit, rng) for name, rows in families(data, config, args.language_pairs).items()}
     native = [(typed_plainly(a.text), 0) for a in classifier_pools(config).validation if a.id.startswith(NATIVE)]
     native = rng.sample(native, min(1000, len(native)))
     tests = {name: part["test"] for name, part in parts.items()}
