@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 
 from detector.reference.storage import (
@@ -131,7 +132,7 @@ class SQLiteStorage(ReferenceStorage):
             cursor.executemany("INSERT OR REPLACE INTO sketches (id, sentences) VALUES (?, ?)",
                                [(entry.id, entry.sketch) for _, entry in stored])
             cursor.executemany("INSERT INTO bands (key, doc_id) VALUES (?, ?)",
-                               sorted((key, entry.id) for _, entry in stored for key in entry.keys))
+                               sorted(((key, entry.id) for _, entry in stored for key in entry.keys), key=itemgetter(0)))
             self._count(cursor, counts)
             cursor.executemany("INSERT INTO search (search, rowid, terms) VALUES ('delete', ?, ?)", unsearched)
             cursor.executemany("INSERT INTO search (rowid, terms) VALUES (?, ?)",
@@ -162,8 +163,8 @@ class SQLiteStorage(ReferenceStorage):
 
     @staticmethod
     def _count(cursor: sqlite3.Cursor, counts: Counter[str]) -> None:
-        cursor.executemany(COUNT, sorted((term, n) for term, n in counts.items() if n))
-        if any(n < 0 for n in counts.values()):
+        cursor.executemany(COUNT, [(term, counts[term]) for term in sorted(counts) if counts[term]])
+        if min(counts.values(), default=0) < 0:
             cursor.execute("DELETE FROM vocabulary WHERE documents <= 0")
 
     def remove(self, document_id):
