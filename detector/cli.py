@@ -231,27 +231,33 @@ def command_index(args) -> int:
     targets = expand_paths(args.targets) if args.action in ("add", "query") else args.targets
     index = open_index(location, create=args.action == "add")
     try:
-        INDEX_ACTIONS[args.action](index, targets)
+        if args.action == "add":
+            index_add(index, targets, args.jobs)
+        else:
+            INDEX_ACTIONS[args.action](index, targets)
     finally:
         index.close()
     return 0
 
 
-def index_add(index, paths: list[str]) -> None:
+def index_add(index, paths: list[str], jobs: int = 1) -> None:
+    """Adds the documents in batches of ``INDEX_BATCH``; ``jobs`` processes compute their entries."""
     from detector.batch import batches
     from detector.documents import read_documents
+    from detector.reference.index import entry_pool
 
     added = failed = 0
-    for batch in batches(read_documents(paths), INDEX_BATCH):
-        unusable = [{"id": d.id, "source": d.source, "line": d.line, "code": d.error[0], "message": d.error[1]}
-                    for d in batch if d.error]
-        usable = [d for d in batch if not d.error]
-        errors = unusable + [{"id": error["id"], "source": usable[error["index"]].source,
-                              "line": usable[error["index"]].line, "code": error["code"], "message": error["message"]}
-                             for error in index.add_many([(d.id, d.text) for d in usable])]
-        for error in errors:
-            print(json.dumps(error, ensure_ascii=False), file=sys.stderr)
-        added, failed = added + len(batch) - len(errors), failed + len(errors)
+    with entry_pool(jobs) if jobs > 1 else contextlib.nullcontext() as pool:
+        for batch in batches(read_documents(paths), INDEX_BATCH):
+            unusable = [{"id": d.id, "source": d.source, "line": d.line, "code": d.error[0], "message": d.error[1]}
+                        for d in batch if d.error]
+            usable = [d for d in batch if not d.error]
+            errors = unusable + [{"id": error["id"], "source": usable[error["index"]].source,
+                                  "line": usable[error["index"]].line, "code": error["code"], "message": error["message"]}
+                                 for error in index.add_many([(d.id, d.text) for d in usable], pool)]
+            for error in errors:
+                print(json.dumps(error, ensure_ascii=False), file=sys.stderr)
+            added, failed = added + len(batch) - len(errors), failed + len(errors)
     print(f"indexed {added}, errors {failed}", file=sys.stderr)
 
 
@@ -279,7 +285,7 @@ def index_query(index, paths: list[str]) -> None:
         print(json.dumps(record, ensure_ascii=False))
 
 
-INDEX_ACTIONS = {"add": index_add, "remove": index_remove, "stats": index_stats, "query": index_query}
+INDEX_ACTIONS = {"remove": index_remove, "stats": index_stats, "query": index_query}  # and add, with --jobs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -346,6 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("action", choices=("add", "remove", "stats", "query"))
     index.add_argument("targets", nargs="*", help="files for add/query, ids for remove")
     index.add_argument("--index", help="SQLite path or redis:// URL (default: SPUN_DETECTOR_INDEX)")
+    index.add_argument("--jobs", "-j", type=int, default=1, help="add: processes computing the entries")
     index.set_defaults(run=command_index)
 
     serve = commands.add_parser("serve", help="run the HTTP service (gunicorn; --dev for Flask's server)")

@@ -8,10 +8,11 @@ import sys
 import pytest
 
 from detector.cli import main
+from detector.reference import index as reference_index
 from detector.reference import migrate, open_index
 from detector.reference.align import align
 from detector.reference.diff import opcodes
-from detector.reference.index import ReferenceIndex, entry
+from detector.reference.index import ReferenceIndex, entries, entry, entry_pool
 from detector.reference.redis_storage import RedisStorage
 from detector.reference.storage import IndexFormatError, open_storage
 from detector.text import tokenize
@@ -303,3 +304,20 @@ def test_an_old_redis_index_is_refused_until_migrated(redis_prefix):
     index = ReferenceIndex(RedisStorage(REDIS_URL, prefix=prefix))
     spun = Spinner(Thesaurus.load(), rate=0.3, seed=4).spin(originals[1][1])
     assert index.query(spun.text)[0].source_id == originals[1][0]
+
+
+def test_two_processes_compute_the_same_entries_and_the_command_line_uses_them(tmp_path, capsys, monkeypatch):
+    documents = articles(12, seed=8)
+    with entry_pool(2) as pool:
+        assert entries(documents, pool) == entries(documents)
+    pools = []
+    monkeypatch.setattr(reference_index, "entry_pool", lambda processes: pools.append(processes) or entry_pool(processes))
+    sources = tmp_path / "sources.jsonl"
+    sources.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in documents) + "\n")
+    index = str(tmp_path / "jobs.db")
+    assert main(["index", "add", str(sources), "--index", index, "--jobs", "2"]) == 0
+    assert "indexed 12, errors 0" in capsys.readouterr().err and pools == [2]
+    stored = open_index(index)
+    assert stored.storage.texts([i for i, _ in documents]) == dict(documents)
+    spun = Spinner(Thesaurus.load(), rate=0.3, seed=3).spin(documents[7][1])
+    assert stored.query(spun.text)[0].source_id == documents[7][0]

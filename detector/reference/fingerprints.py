@@ -7,7 +7,6 @@ import hashlib
 
 import numpy as np
 from datasketch import MinHash
-from datasketch.hashfunc import sha1_hash32
 
 from detector.candidates import NUMERAL_WORDS
 from detector.text import STOPWORDS, Token, is_capitalized_name
@@ -23,11 +22,12 @@ def immutable_forms(tokens: list[Token]) -> list[str | None]:
     """Each token's normalised form (number words as digits) when a spinner does not touch it, else None."""
     forms: list[str | None] = []
     for k, token in enumerate(tokens):
-        lower = token.text.lower()
+        text = token.text
+        lower = text.lower()
         if lower in NUMERALS:
             forms.append(NUMERALS[lower])
-        elif token.is_number or lower in STOPWORDS or is_capitalized_name(tokens, k):
-            forms.append(lower)
+        elif lower in STOPWORDS or text[0].isdigit() or (text[0].isupper() and is_capitalized_name(tokens, k)):
+            forms.append(lower)  # (a number, a function word or a name; the cheap tests first)
         else:
             forms.append(None)
     return forms
@@ -38,8 +38,9 @@ def shingle_hashes(forms: list[str | None], size: int = SHINGLE_SIZE) -> np.ndar
     document's fingerprint, stored with it so that verifying a candidate needs no re-tokenising."""
     sequence = [form for form in forms if form is not None]
     grams = [sequence[k:k + size] for k in range(len(sequence) - size + 1)] or ([sequence] if sequence else [])
-    hashes = np.fromiter((sha1_hash32(" ".join(gram).encode()) for gram in grams), dtype=HASH_DTYPE, count=len(grams))
-    return np.unique(hashes)
+    # datasketch's sha1_hash32: the first 4 bytes of the SHA-1 digest, little-endian
+    digests = b"".join([hashlib.sha1(" ".join(gram).encode()).digest()[:4] for gram in grams])
+    return np.unique(np.frombuffer(digests, dtype=HASH_DTYPE))
 
 
 def pack(hashes: np.ndarray) -> bytes:
@@ -50,9 +51,12 @@ def unpack(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype=HASH_DTYPE)
 
 
+EMPTY = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)  # copied, so that the permutations are drawn once
+
+
 def minhash(hashes: np.ndarray) -> MinHash:
     """MinHash of already hashed shingles (the same signature datasketch gives the shingles)."""
-    signature = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)
+    signature = EMPTY.copy()
     signature.update_batch(hashes.tolist())
     return signature
 

@@ -7,6 +7,8 @@ content words but not the immutable 5-grams. Every candidate is then aligned sen
 (``matching``), and only sources with aligned passages are returned."""
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import replace
 from itertools import chain
 
@@ -19,7 +21,7 @@ from detector.reference.matching import Prepared, describe, evidence, prepare
 from detector.reference.sketch import pack as pack_sketch
 from detector.reference.sketch import unpack as unpack_sketch
 from detector.reference.storage import Entry, ReferenceStorage, open_storage
-from detector.reference.terms import document_terms, shingle_terms, word_terms
+from detector.reference.terms import distinct_terms, document_terms, shingle_terms, word_terms
 from detector.result import Match
 from detector.text import Token, is_capitalized_name
 
@@ -32,6 +34,7 @@ MIN_QUERY_TERMS, TERMS_PER_REGION, MAX_QUERY_TERMS = 24, 6, 80
 NAME_PRIORITY = 16
 POSTING_BUDGET = 1000  # postings a lexical search may read beyond its rarest term: bounds its time
 REGION_TOKENS = 200
+ENTRY_CHUNK = 16  # documents a pool process takes at a time: some milliseconds of work each
 
 
 def fingerprint_keys(hashes: np.ndarray) -> list[bytes]:
@@ -46,7 +49,20 @@ def entry(document_id: str, text: str) -> Entry:
     prepared = prepare(text)
     hashes = shingle_hashes(prepared.immutable)
     return Entry(document_id, text, fingerprint_keys(hashes), pack(hashes),
-                 document_terms(prepared.tokens) + shingle_terms(hashes), pack_sketch(prepared.sentences))
+                 distinct_terms(prepared.terms) + shingle_terms(hashes), pack_sketch(prepared.sentences))
+
+
+def entry_pool(processes: int) -> ProcessPoolExecutor:
+    """Processes that compute entries (``ReferenceIndex.add_many``'s ``pool``), started afresh
+    (spawn), not forked from a process that may hold threads or connections."""
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+
+
+def entries(documents: list[tuple[str, str]], pool: Executor | None = None) -> list[Entry]:
+    """The entries of (id, text) pairs, in order; computed by ``pool`` when given."""
+    if pool is None:
+        return [entry(document_id, text) for document_id, text in documents]
+    return list(pool.map(entry, *zip(*documents), chunksize=ENTRY_CHUNK))
 
 
 def rare_terms(regions: list[list[str]], frequencies: dict[str, int], names: set[str]) -> list[str]:
@@ -78,9 +94,10 @@ class ReferenceIndex:
         self.storage = storage
         self.max_chars = max_chars
 
-    def add_many(self, documents: list[tuple[str, str]]) -> list[dict]:
+    def add_many(self, documents: list[tuple[str, str]], pool: Executor | None = None) -> list[dict]:
         """Index (id, text) pairs in one atomic write; returns one error per rejected document, with
-        its position in ``documents`` (``index``). The others are stored."""
+        its position in ``documents`` (``index``). The others are stored. ``pool``: processes
+        (``entry_pool``) that compute the entries, a share each; by default this process does."""
         accepted, errors, seen = [], [], set()
         for position, (document_id, text) in enumerate(documents):
             try:
@@ -93,9 +110,9 @@ class ReferenceIndex:
                                "code": exc.code, "message": str(exc)})
                 continue
             seen.add(document_id)
-            accepted.append(entry(document_id, text))
+            accepted.append((document_id, text))
         if accepted:
-            self.storage.add_many(accepted)
+            self.storage.add_many(entries(accepted, pool))
         return errors
 
     def remove(self, document_id: str) -> bool:

@@ -16,6 +16,7 @@ from detector.reference.align import Alignment, align, align_passages
 from detector.reference.fingerprints import immutable_forms
 from detector.reference.sentence_align import MIN_SIMILARITY, Block, Pair, blocks, gains, similarities
 from detector.reference.sentences import Sentence, sentences
+from detector.reference.terms import token_terms
 from detector.result import Match, MatchKind, Passage
 from detector.text import Token, tokenize
 
@@ -33,18 +34,19 @@ MIN_TOKEN_COVERAGE = 0.3  # of the query, for a spun copy that the fingerprints 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A text split for comparison: its tokens, their immutable forms and its sentences."""
+    """A text split for comparison: its tokens, their immutable forms and terms, and its sentences."""
 
     text: str
     tokens: list[Token]
     immutable: list[str | None]
+    terms: list[tuple[str, ...]]  # each token's (``terms.token_terms``)
     sentences: list[Sentence]
 
 
 def prepare(text: str) -> Prepared:
     tokens = tokenize(text)
-    immutable = immutable_forms(tokens)
-    return Prepared(text, tokens, immutable, sentences(text, tokens, immutable))
+    immutable, terms = immutable_forms(tokens), token_terms(tokens)
+    return Prepared(text, tokens, immutable, terms, sentences(text, tokens, immutable, terms))
 
 
 def _words(found: list[Sentence]) -> int:
@@ -147,7 +149,7 @@ def describe(query: Prepared, source_text: str, source: list[Sentence], source_i
     their blocks only, and only when their sentences are alike enough to be copied or spun."""
     if not (fingerprinted or found.similarity >= WORD_SIMILARITY):
         return _paraphrased(query.sentences, source_text, source, source_id, found) if found.accepted else None
-    prepared = Prepared(source_text, tokenize(source_text), [], source)
+    prepared = Prepared(source_text, tokenize(source_text), immutable=[], terms=[], sentences=source)
     if fingerprinted:
         alignment = align(query.text, source_text, query.tokens, prepared.tokens)
     else:

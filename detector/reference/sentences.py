@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,7 @@ SHINGLE = 4
 MAX_TOKENS = 80  # a longer run without sentence ends (a list, unpunctuated text) is cut into pieces
 ENDS = frozenset(".!?")
 CLOSING = frozenset("\"'”’)")
+STOPS = ENDS | CLOSING  # a sentence ends only after one of these
 ABBREVIATIONS = frozenset("""
 mr mrs ms dr prof gov sen rep gen lt col sgt capt cmdr adm st jr sr inc corp co ltd no vs mt ft rev hon pres dept
 univ jan feb mar apr jun jul aug sep sept oct nov dec ala ariz ark calif colo conn fla ga ill ind kan ky la md
@@ -63,11 +65,14 @@ def _ends_sentence(tokens: list[Token], position: int) -> bool:
 def _pieces(text: str, tokens: list[Token]) -> list[list[int]]:
     """Token positions of each sentence, split at line breaks too; long ones cut into pieces."""
     pieces: list[list[int]] = []
+    previous = None
     for position, token in enumerate(tokens):
-        if (position == 0 or len(pieces[-1]) >= MAX_TOKENS or _ends_sentence(tokens, position)
-                or "\n" in text[tokens[position - 1].end:token.begin]):
+        if (previous is None or len(pieces[-1]) >= MAX_TOKENS
+                or (previous.text in STOPS and _ends_sentence(tokens, position))
+                or "\n" in text[previous.end:token.begin]):
             pieces.append([])
         pieces[-1].append(position)
+        previous = token
     return pieces
 
 
@@ -106,22 +111,21 @@ def quotations(text: str) -> list[tuple[int, int]]:
 
 
 def _quoted(text: str, tokens: list[Token]) -> list[bool]:
-    """Whether each token stands inside a quotation."""
+    """Whether each token stands inside a quotation (begins after its opening mark, before its end)."""
     inside = [False] * len(tokens)
-    spans = quotations(text)
-    k = 0
-    for position, token in enumerate(tokens):
-        while k < len(spans) and spans[k][1] <= token.begin:
-            k += 1
-        inside[position] = k < len(spans) and spans[k][0] < token.begin
+    begins = [token.begin for token in tokens]
+    for start, end in quotations(text):
+        first, last = bisect_right(begins, start), bisect_left(begins, end)
+        inside[first:last] = [True] * (last - first)
     return inside
 
 
-def sentences(text: str, tokens: list[Token], immutable: list[str | None] | None = None) -> list[Sentence]:
+def sentences(text: str, tokens: list[Token], immutable: list[str | None] | None = None,
+              terms: list[tuple[str, ...]] | None = None) -> list[Sentence]:
     """The text's sentences in order; pieces with fewer than ``MIN_TERMS`` terms join the next one
-    (a last short piece joins the one before). ``immutable``: the tokens' ``immutable_forms``, when
-    already known."""
-    terms = token_terms(tokens)
+    (a last short piece joins the one before). ``immutable`` and ``terms``: the tokens'
+    ``immutable_forms`` and ``token_terms``, when already known."""
+    terms = token_terms(tokens) if terms is None else terms
     groups: list[list[int]] = []
     pending: list[int] = []
     for piece in _pieces(text, tokens):
@@ -145,6 +149,6 @@ def _sentence(tokens: list[Token], group: list[int], terms: list[tuple[str, ...]
     names = {term for position in words[1:] if tokens[position].text[0].isupper() for term in terms[position]}
     names.update(term for term in found if term.isdigit())
     sequence = [immutable[position] for position in group if immutable[position] is not None]
-    shingles = frozenset(member(" ".join(sequence[k:k + SHINGLE])) for k in range(len(sequence) - SHINGLE + 1))
+    shingles = frozenset(map(member, map(" ".join, zip(*(sequence[k:] for k in range(SHINGLE))))))
     return Sentence(tokens[group[0]].begin, tokens[group[-1]].end, len(words), frozenset(map(member, found)),
                     frozenset(map(member, names)), 2 * inside > len(words), shingles)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -65,7 +66,12 @@ def token_terms(tokens: list[Token]) -> list[tuple[str, ...]]:
 
 def document_terms(tokens: list[Token]) -> list[str]:
     """The distinct terms of a text, in order of first occurrence: what the lexical stage stores."""
-    return list(dict.fromkeys(term for terms in token_terms(tokens) for term in terms))
+    return distinct_terms(token_terms(tokens))
+
+
+def distinct_terms(terms: list[tuple[str, ...]]) -> list[str]:
+    """``document_terms`` of tokens whose ``token_terms`` are known."""
+    return list(dict.fromkeys(chain.from_iterable(terms)))
 
 
 def shingle_terms(hashes: np.ndarray) -> list[str]:
