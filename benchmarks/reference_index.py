@@ -14,10 +14,14 @@ SQLite and Redis backends.
     python benchmarks/reference_index.py --data ../shared/data [--redis redis://127.0.0.1:6379/14]
     python benchmarks/reference_index.py --data ../shared/data --queries 50 --pairs 100 --partial 50 \
         --independent 100 --clean 300 --scale 0          # a quick run while developing
+    python benchmarks/reference_index.py --data ../shared/data --scale-only --workers 2 \
+        --output benchmarks/results/reference_index_inserts.json   # inserts and latency only
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import hashlib
 import itertools
 import json
@@ -310,23 +314,43 @@ def main() -> None:
     parser.add_argument("--independent", type=int, default=1000, help="independent-report pairs")
     parser.add_argument("--clean", type=int, default=3000)
     parser.add_argument("--scale", type=int, default=100_000, help="documents for the latency part (0: skip it)")
+    parser.add_argument("--scale-only", action="store_true",
+                        help="only the part at --scale documents; its paraphrase and partial-copy queries are "
+                             "made without the retrieval part, so its latencies are not those of a full run")
+    parser.add_argument("--workers", type=int, default=1, help="processes computing the entries at scale")
+    parser.add_argument("--end-to-end", type=int, default=5000,
+                        help="documents then added on top of --scale, entries computed as they are stored")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--output", default="benchmarks/results/reference_index.json")
     args = parser.parse_args()
     data, rng, thesaurus = Path(args.data), random.Random(7), Thesaurus.load()
     scratch = tempfile.TemporaryDirectory(prefix="spun-detector-benchmark-")  # removed at exit, even on errors
-    report, mixed = retrieval_report(data, args, Path(scratch.name), rng, thesaurus)
+    if args.scale_only:
+        report, mixed = {}, scale_only_queries(data, rng, thesaurus)
+    else:
+        report, mixed = retrieval_report(data, args, Path(scratch.name), rng, thesaurus)
     if args.scale:
         news = [a for name in ("bbc.jsonl", "reuters_train.jsonl") for a in read_articles(data / "news" / name)]
         spun = [Spinner(thesaurus, rate=0.3, seed=rng.randrange(1 << 30)).spin(a.text).text
                 for a in rng.sample(news, 200)]
-        report["scale"] = scale_benchmark(data, news, args.scale, args.redis, Path(scratch.name), spun + mixed)
+        report["scale"] = scale_benchmark(data, news, args, Path(scratch.name), spun + mixed)
     write_report(report, args.output)
     print(json.dumps(report, indent=2))
 
 
+def scale_only_queries(data: Path, rng, thesaurus) -> list[str]:
+    """200 paraphrases and 100 partial copies as ``retrieval_report`` makes them (its ``mixed``),
+    from a pool without the retrieval part's independent reports."""
+    news = [a for name in ("bbc.jsonl", "reuters_train.jsonl") for a in read_articles(data / "news" / name)]
+    others = [a["text"] for a in read_jsonl(data / "corpus" / "news_allsides.jsonl.xz")[:2000]]
+    _, paraphrases = paraphrase_sets(data, rng, 200)
+    partial = partial_copies(news, others, 50, thesaurus, rng)
+    return ([t for t, _ in itertools.chain(*paraphrases.values())][:200]
+            + [t for t, _ in itertools.chain(*partial.values())][:100])
+
+
 def scale_documents(data: Path, news, size: int) -> list[tuple[str, str]]:
-    documents = [(a.id, a.text) for a in news]
+    documents = [(a.id, a.text) for a in news][:size]
     for name in ("news_allsides", "enwiki2014_part", "enwiki2021"):
         with lzma.open(data / "corpus" / f"{name}.jsonl.xz", "rt") as handle:
             for line in handle:
@@ -337,26 +361,53 @@ def scale_documents(data: Path, news, size: int) -> list[tuple[str, str]]:
     return documents
 
 
-def scale_benchmark(data, news, size, redis_url, folder, queries) -> dict:
-    """Insert ``size`` documents (news, then other corpora) into each backend; time queries (spun
-    copies, paraphrases and partial copies)."""
-    documents = scale_documents(data, news, size)
-    started = time.perf_counter()
-    keyed = [entry(i, t) for i, t in tqdm(documents, desc="fingerprints and terms")]
-    results = {"documents": len(keyed), "queries": len(queries),
-               "entries_per_second_one_core": round(len(keyed) / (time.perf_counter() - started), 1)}
-    backends = {"sqlite": lambda: SQLiteStorage(folder / "scale.db")}
-    try:  # empty the benchmark's database first, whatever format an interrupted run left there
-        redis.Redis.from_url(redis_url).flushdb()
-        backends["redis"] = lambda: RedisStorage(redis_url)
-    except redis.RedisError as exc:  # report, do not fail, when no server runs
-        results["redis"] = {"skipped": str(exc)}
-    for name, make in backends.items():
-        results[name] = backend_figures(make(), keyed, queries, name)
+def scale_benchmark(data, news, args, folder, queries) -> dict:
+    """Insert ``args.scale`` documents (news, then other corpora) into each backend, their entries
+    computed beforehand by ``args.workers`` processes (storage only); time queries (spun copies,
+    paraphrases and partial copies); then add ``args.end_to_end`` more, entries computed as they
+    are stored."""
+    documents = scale_documents(data, news, args.scale + args.end_to_end)
+    documents, more = documents[:args.scale], documents[args.scale:]
+    with entry_processes(args.workers) as pool:
+        started = time.perf_counter()
+        keyed = entries_of(documents, pool)
+        results = {"documents": len(keyed), "queries": len(queries), "entry_processes": args.workers,
+                   "entries_per_second": round(len(keyed) / (time.perf_counter() - started), 1)}
+        # Freeze the entries of all the documents, held here as no bulk load holds them: the collector
+        # would otherwise walk them again and again while the storage is timed.
+        gc.collect()
+        gc.freeze()
+        backends = {"sqlite": lambda: SQLiteStorage(folder / "scale.db")}
+        try:  # empty the benchmark's database first, whatever format an interrupted run left there
+            redis.Redis.from_url(args.redis, socket_timeout=300).flushdb()
+            backends["redis"] = lambda: RedisStorage(args.redis)
+        except redis.RedisError as exc:  # report, do not fail, when no server runs
+            results["redis"] = {"skipped": str(exc)}
+        for name, make in backends.items():
+            results[name] = backend_figures(make(), keyed, queries, name, (more, pool))
     return results
 
 
-def backend_figures(storage, keyed, queries, name) -> dict:
+def entry_processes(workers: int):
+    """A pool of ``workers`` processes computing entries, or none for one process (which also runs
+    against versions of the index before the pool, to measure them)."""
+    if workers <= 1:
+        return contextlib.nullcontext()
+    from detector.reference.index import entry_pool as pool
+
+    return pool(workers)
+
+
+def entries_of(documents: list[tuple[str, str]], pool) -> list:
+    if pool is None:
+        return [entry(i, t) for i, t in tqdm(documents, desc="fingerprints and terms")]
+    from detector.reference.index import entries
+
+    return [e for start in tqdm(range(0, len(documents), 1000), desc="fingerprints and terms")
+            for e in entries(documents[start:start + 1000], pool)]
+
+
+def backend_figures(storage, keyed, queries, name, end_to_end) -> dict:
     started = time.perf_counter()
     for start in tqdm(range(0, len(keyed), 1000), desc=f"insert {name}"):
         storage.add_many(keyed[start:start + 1000])
@@ -369,12 +420,29 @@ def backend_figures(storage, keyed, queries, name) -> dict:
         latencies.append((time.perf_counter() - begin) * 1000)
     latencies.sort()
     stats = storage.stats()
+    figures = {"insert_docs_per_second": round(insert_rate, 1),
+               "bytes_per_document": round(stats["bytes"] / stats["documents"]),
+               "query_ms_p50": round(statistics.median(latencies), 2),
+               "query_ms_p99": round(latencies[int(0.99 * (len(latencies) - 1))], 2)}
+    if end_to_end[0]:
+        figures["end_to_end"] = added_end_to_end(index, *end_to_end)
     if name == "redis":
         storage.client.flushdb(asynchronous=True)
     storage.close()
-    return {"insert_docs_per_second": round(insert_rate, 1), "bytes_per_document": round(stats["bytes"] / stats["documents"]),
-            "query_ms_p50": round(statistics.median(latencies), 2),
-            "query_ms_p99": round(latencies[int(0.99 * (len(latencies) - 1))], 2)}
+    return figures
+
+
+def added_end_to_end(index: ReferenceIndex, documents: list[tuple[str, str]], pool) -> dict:
+    """Documents added through ``ReferenceIndex.add_many``, 1,000 a batch: entries computed (by
+    ``pool`` when given), then stored."""
+    started = time.perf_counter()
+    for start in tqdm(range(0, len(documents), 1000), desc="end to end"):
+        batch = documents[start:start + 1000]
+        if pool is None:
+            index.add_many(batch)
+        else:
+            index.add_many(batch, pool)
+    return {"documents": len(documents), "docs_per_second": round(len(documents) / (time.perf_counter() - started), 1)}
 
 
 if __name__ == "__main__":
