@@ -11,7 +11,7 @@ import pytest
 from detector.reference import migrate, open_index
 from detector.reference.index import ReferenceIndex, entry
 from detector.reference.redis_storage import RedisStorage
-from detector.reference.sqlite_storage import FTS_HASH_BYTES
+from detector.reference.sqlite_storage import FTS_HASH_BYTES, PAGE_BYTES
 from detector.reference.storage import IndexFormatError, open_storage
 from detector.reference.terms import text_terms
 from tests import test_reference
@@ -179,3 +179,21 @@ def test_sqlite_keeps_a_batch_of_new_terms_in_memory_also_in_an_index_made_befor
     connection.commit()
     open_storage(path).close()
     assert connection.execute("SELECT v FROM search_config WHERE k = 'hashsize'").fetchone() == (FTS_HASH_BYTES,)
+
+
+def test_sqlite_new_files_have_large_pages_and_older_files_keep_theirs(tmp_path):
+    old = tmp_path / "old.db"
+    connection = sqlite3.connect(old)
+    connection.execute("PRAGMA page_size = 4096")
+    connection.execute("CREATE TABLE placeholder (a)")  # a file written before, with 4 KB pages
+    connection.close()
+    for path, page_bytes in ((tmp_path / "new.db", PAGE_BYTES), (old, 4096)):
+        storage = open_storage(str(path), create=True)
+        default_cache = storage.connection.execute("PRAGMA cache_size").fetchone()[0]
+        storage.add_many([entry(i, t) for i, t in articles(3)])
+        assert storage.connection.execute("PRAGMA page_size").fetchone()[0] == page_bytes
+        assert storage.connection.execute("PRAGMA cache_size").fetchone()[0] == default_cache  # given back
+        assert storage.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert storage.connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert sorted(storage.ids()) == sorted(i for i, _ in articles(3))
+        storage.close()
