@@ -6,7 +6,9 @@ abstracts, QuillBot rewrites of ChatGPT answers) and partial copies (a third of 
 copied or spun, inside other text; and the reverse, a full spun article against an indexed
 third)? False matches: clean AllSides articles that are not indexed, and independent reports of
 one event (AllSides articles of one day and topic from other outlets, alike by TF-IDF but sharing
-no 10-word run outside quotation marks) whose sibling is indexed. Substitution pairs against the
+no 10-word run outside quotation marks) whose sibling is indexed. Some QuillBot rewrites are filed
+under another answer to the same question than the one they were made from: those with a doubtful
+label (``detector.evaluation.source_labels``) are also left out in a second figure. Substitution pairs against the
 spinner's ground truth; plain word-5-gram MinHash LSH (datasketch defaults) on the spun queries for
 comparison. Then insert rate, bytes per document and query latency at 100,000 documents for the
 SQLite and Redis backends.
@@ -40,6 +42,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from tqdm import tqdm
 
 from detector.evaluation.reports import write_report
+from detector.evaluation.source_labels import doubtful_labels
 from detector.reference.index import ReferenceIndex, entry
 from detector.reference.redis_storage import RedisStorage
 from detector.reference.sentences import quotations, sentences
@@ -111,6 +114,15 @@ def paraphrase_sets(data: Path, rng: random.Random, limit: int) -> tuple[dict, d
             originals[source_id] = " ".join(record["refs"]["A"])
             queries["wmt21_machine_translation"] += [(" ".join(h), source_id) for h in record["hyps"].values()]
     return originals, {name: _sample(pairs, limit, rng) for name, pairs in queries.items()}
+
+
+def doubtful_quillbot_labels(data: Path) -> set[str]:
+    """QuillBot rewrites filed under another ChatGPT answer to the same question than the one they
+    were made from, by two judges independent of the index (``source_labels``)."""
+    records = read_jsonl(data / "paraphrase_llm" / "quillbot_chatgpt_answers.jsonl")
+    sources = {r["pair_id"]: r["text"] for r in records if r["label"] == "machine_generated"}
+    rewrites = [(r["text"], r["pair_id"]) for r in records if r["label"] == "machine_paraphrase"]
+    return doubtful_labels(rewrites, sources, group=lambda pair_id: pair_id.rsplit("-", 1)[0])
 
 
 def _short_id(prefix: str, pair_id: str) -> str:
@@ -187,14 +199,21 @@ def long_enough(text: str) -> bool:
 
 # --- measurements -------------------------------------------------------------------------------
 
-def rate_found(index: ReferenceIndex, pairs: list[tuple[str, str]], desc: str) -> dict:
-    """Share of queries whose source ranks first; which kind it was reported as; source coverage."""
-    found, kinds = 0, Counter()
+def rate_found(index: ReferenceIndex, pairs: list[tuple[str, str]], desc: str, doubtful: set[str] = frozenset()) -> dict:
+    """Share of queries whose source ranks first; which kind it was reported as. ``doubtful``:
+    queries whose labelled source is doubtful (``source_labels``), also left out in a second figure."""
+    found, kinds, confirmed = 0, Counter(), [0, 0]
     for text, source_id in tqdm(pairs, desc=desc):
         first = found_first(index.query(text), source_id)
         found += first is not None
         kinds[first.kind if first else "not found"] += 1
-    return {"queries": len(pairs), "found_first": round(found / max(1, len(pairs)), 4), "kinds": dict(kinds)}
+        if text not in doubtful:
+            confirmed = [confirmed[0] + (first is not None), confirmed[1] + 1]
+    report = {"queries": len(pairs), "found_first": round(found / max(1, len(pairs)), 4), "kinds": dict(kinds)}
+    if doubtful:
+        report |= {"doubtful_labels_left_out": len(pairs) - confirmed[1],
+                   "found_first_labels_confirmed": round(confirmed[0] / max(1, confirmed[1]), 4)}
+    return report
 
 
 def spun_retrieval(index, baseline, sample, thesaurus, rng) -> tuple[dict, dict]:
@@ -293,7 +312,9 @@ def retrieval_report(data: Path, args, folder: Path, rng, thesaurus) -> tuple[di
         baseline.insert(article.id, plain_minhash(article.text))
     sample = rng.sample(pool["news"], args.queries)
     report["spun"], report["substitution_pairs"] = spun_retrieval(index, baseline, sample, thesaurus, rng)
-    report["paraphrases"] = {name: rate_found(index, pairs, name) for name, pairs in pool["paraphrases"].items()}
+    doubtful = {"quillbot": doubtful_quillbot_labels(data)}
+    report["paraphrases"] = {name: rate_found(index, pairs, name, doubtful.get(name, frozenset()))
+                             for name, pairs in pool["paraphrases"].items()}
     partial = partial_copies(pool["news"], pool["others"], args.partial, thesaurus, rng)
     partial["spun_article_against_indexed_third"] = excerpt_queries
     report["partial_copies"] = {name: rate_found(index, pairs, name) for name, pairs in partial.items()}

@@ -1,6 +1,7 @@
 import numpy as np
 
 from detector.evaluation.metrics import spin_metrics
+from detector.evaluation.source_labels import doubtful_labels
 from detector.evaluation.spin import BENCHMARK_POLICIES, BENCHMARK_RATES, SpinBenchmark, source_of, spin_benchmark
 from detector.training.corpora import Article
 from detector.training.thesaurus import Thesaurus
@@ -43,3 +44,16 @@ def test_articles_the_detector_declines_are_left_out_and_counted(detector):
     assert spin.metrics["declined"] == {"clean_articles_left_out": 1, "spun_documents_missed": 0}
     assert spin.metrics["clean"]["documents"] == 2 and spin.metrics["frequency 10%"]["documents"] == 4
     assert len(spin.scores) == len(spin.article_of) == 2 * (1 + len(BENCHMARK_RATES) * len(BENCHMARK_POLICIES))
+
+
+def test_a_rewrite_filed_under_a_sibling_answer_is_doubtful():
+    sources = {
+        "q1-gpt1": "Photosynthesis turns sunlight, water and carbon dioxide into sugar and oxygen inside the leaves.",
+        "q1-gpt2": "Plants grow towards light because a hormone gathers on the shaded side of the stem.",
+        "q2-gpt1": "The bridge was closed for repairs after engineers found cracks in two steel supports.",
+    }
+    rewrite_of_gpt2 = "A hormone collects on the stem's shaded side, so plants grow in the direction of light."
+    rewrite_of_gpt1 = "Inside leaves, photosynthesis converts sunlight, water and carbon dioxide to oxygen and sugar."
+    rewrites = [(rewrite_of_gpt2, "q1-gpt1"), (rewrite_of_gpt1, "q1-gpt1"),
+                ("Engineers found cracks, so the bridge closed for repairs.", "q2-gpt1")]
+    assert doubtful_labels(rewrites, sources, group=lambda source_id: source_id.split("-")[0]) == {rewrite_of_gpt2}
