@@ -21,6 +21,7 @@ from detector.reference.matching import Prepared, describe, evidence, prepare
 from detector.reference.sketch import pack as pack_sketch
 from detector.reference.sketch import unpack as unpack_sketch
 from detector.reference.storage import Entry, ReferenceStorage, open_storage
+from detector.reference.synonyms import SynonymTable, bundled
 from detector.reference.terms import distinct_terms, document_terms, shingle_terms, word_terms
 from detector.result import Match
 from detector.text import Token, is_capitalized_name
@@ -90,9 +91,19 @@ def rare_terms(regions: list[list[str]], frequencies: dict[str, int], names: set
 
 
 class ReferenceIndex:
-    def __init__(self, storage: ReferenceStorage, max_chars: int = MAX_REFERENCE_CHARS):
+    def __init__(self, storage: ReferenceStorage, max_chars: int = MAX_REFERENCE_CHARS,
+                 synonyms: SynonymTable | None = None):
+        """``synonyms``: what the sentence alignment reads as rewordings (by default the table shipped
+        with the package, read at the first query)."""
         self.storage = storage
         self.max_chars = max_chars
+        self._synonyms = synonyms
+
+    @property
+    def synonyms(self) -> SynonymTable:
+        if self._synonyms is None:
+            self._synonyms = bundled()
+        return self._synonyms
 
     def add_many(self, documents: list[tuple[str, str]], pool: Executor | None = None) -> list[dict]:
         """Index (id, text) pairs in one atomic write; returns one error per rejected document, with
@@ -125,7 +136,7 @@ class ReferenceIndex:
         """Sources of ``text``, best copy first; empty when nothing matches. A text that cannot be
         read raises ``DocumentError``."""
         view = reader_view(check_text(text, self.max_chars))
-        query = prepare(view.text)
+        query = prepare(view.text, self.synonyms)
         fingerprinted = set(self._fingerprinted(query.immutable))
         candidates = list(dict.fromkeys([*fingerprinted, *self._lexical(query.tokens, query.immutable)]))
         matches = self._matches(query, self.storage.sketches(candidates), fingerprinted)

@@ -2,8 +2,9 @@
 
 A source matches when the sentence alignment finds it rewritten as a whole (aligned sentences
 cover ``REWRITE_COVERAGE`` of both texts) or copied in part (``COPY_RUN`` consecutive sentences,
-or ``PARTIAL_COVERAGE`` of either text, copied closely); a spun copy that the fingerprints found
-also matches on its word alignment, as before. Copied and spun passages are then aligned word by
+or ``PARTIAL_COVERAGE`` of either text, copied closely). When shared terms are not enough, the
+query's synonyms count too, and a rewrite must then cover ``SYNONYM_COVERAGE`` of both texts. A
+spun copy that the fingerprints found also matches on its word alignment, as before. Copied and spun passages are then aligned word by
 word, which lists the swaps and tells the two apart from a paraphrase."""
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from detector.reference.align import Alignment, align, align_passages
 from detector.reference.fingerprints import immutable_forms
 from detector.reference.sentence_align import MIN_SIMILARITY, Block, Pair, blocks, gains, similarities
 from detector.reference.sentences import Sentence, sentences
+from detector.reference.synonyms import SynonymTable
 from detector.reference.terms import token_terms
 from detector.result import Match, MatchKind, Passage
 from detector.text import Token, tokenize
 
 REWRITE_COVERAGE = 0.35  # of both texts' words, in aligned sentences: a whole text reworded
+SYNONYM_COVERAGE = 0.5  # of both texts' words, in sentences aligned only once synonyms count
 REWRITE_SPAN = 0.5  # or of both texts' words, in the stretches the blocks span (a weak rewording)
 COPY_RUN = 3  # consecutive aligned sentences (one may be a quotation), as close as COPY_SIMILARITY: copied or spun
 PARTIAL_COVERAGE = 0.25  # of either text's words, in sentences aligned as close as COPY_SIMILARITY
@@ -43,10 +46,12 @@ class Prepared:
     sentences: list[Sentence]
 
 
-def prepare(text: str) -> Prepared:
+def prepare(text: str, synonyms: SynonymTable | None = None) -> Prepared:
+    """``text`` split for comparison; ``synonyms``: a query's, whose sentences carry their terms'
+    synonyms (``Sentence.related``)."""
     tokens = tokenize(text)
     immutable, terms = immutable_forms(tokens), token_terms(tokens)
-    return Prepared(text, tokens, immutable, terms, sentences(text, tokens, immutable, terms))
+    return Prepared(text, tokens, immutable, terms, sentences(text, tokens, immutable, terms, synonyms))
 
 
 def _words(found: list[Sentence]) -> int:
@@ -84,10 +89,25 @@ class Evidence:
     def accepted(self) -> bool:
         return self.rewritten or self.copied_passage
 
+    @property
+    def reworded_with_synonyms(self) -> bool:
+        """Accepted when synonyms count: a stricter test, as synonyms also make two reports of one
+        event, which say the same things in their own words, look alike sentence by sentence."""
+        return self.copied_passage or (self.words >= MIN_WORDS
+                                       and min(self.query_coverage, self.source_coverage) >= SYNONYM_COVERAGE)
+
 
 def evidence(query: list[Sentence], source: list[Sentence]) -> Evidence:
-    """Align the sentences of a query and a source and sum up what was found."""
-    similarity = similarities(query, source)
+    """Align the sentences of a query and a source and sum up what was found: by shared terms, or
+    when those are not enough, with the query's synonyms counting too (``Sentence.related``)."""
+    shared = _aligned(query, source, similarities(query, source, synonyms=False))
+    if shared.accepted or not any(sentence.related for sentence in query):
+        return shared
+    reworded = _aligned(query, source, similarities(query, source))
+    return reworded if reworded.reworded_with_synonyms else shared
+
+
+def _aligned(query: list[Sentence], source: list[Sentence], similarity: np.ndarray) -> Evidence:
     gain = gains(similarity, query, source)
     found = blocks(similarity, gain)
     pairs = [pair for block in found for pair in block.pairs if pair.evidence]

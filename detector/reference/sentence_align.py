@@ -1,7 +1,8 @@
 """Sentence alignment: which sentences of a query were rewritten from which sentences of a source,
 in order.
 
-Each sentence pair gets a similarity (the content terms they share). A rewrite keeps the source's
+Each sentence pair gets a similarity (the content terms they share, and in part the synonyms of the
+query's terms that the source uses: a paraphraser swaps words for their synonyms). A rewrite keeps the source's
 sentences in order, so aligned text forms blocks: local alignments (Smith-Waterman over sentences)
 where each pair adds its similarity beyond what two sentences on one topic share by chance and each
 sentence skipped costs. Two reports of one event share names, numbers and quotations, and now and
@@ -19,6 +20,7 @@ CHANCE = 0.25  # similarity that two sentences on one topic, written apart, comm
 GAP = 0.15  # cost of a query or source sentence left out inside a block
 MIN_SIMILARITY = 0.3  # an aligned pair below this is kept inside a block but is no evidence
 NAME_WEIGHT = 0.5  # weight of a name or number among a sentence's terms (other terms weigh 1)
+SYNONYM_WEIGHT = 0.5  # weight of a source term that is a synonym of a query term (``synonyms``)
 MIN_BLOCK_SCORE = 0.3
 
 
@@ -36,31 +38,45 @@ class Block:
     score: float  # the similarity beyond chance the pairs add, less the gaps
 
 
-def _dice(query: list[frozenset[int]], source: list[frozenset[int]], light: frozenset[int]) -> np.ndarray:
+def _dice(query: list[frozenset[int]], source: list[frozenset[int]], light: frozenset[int],
+          related: list[frozenset[int]] | None = None) -> np.ndarray:
     """Weighted Dice coefficient of every (query, source) pair of sets; members in ``light`` weigh
-    ``NAME_WEIGHT``, the others 1. Only members of both texts enter the product, which keeps it small."""
+    ``NAME_WEIGHT``, the others 1. ``related``: members related to each query set's (its synonyms),
+    each found in the source and not shared counting ``SYNONYM_WEIGHT``, no more of them than the
+    members of either set left unshared. Only members of the source that the query holds or is
+    related to enter the products, which keeps them small."""
+    related = related if related is not None else [frozenset()] * len(query)
     sizes_q = np.array([_size(members, light) for members in query])
     sizes_s = np.array([_size(members, light) for members in source])
-    shared = frozenset().union(*query) & frozenset().union(*source)
-    columns = {member: k for k, member in enumerate(shared)}
+    columns = {member: k for k, member in enumerate(frozenset().union(*query, *related) & frozenset().union(*source))}
     weights = np.array([NAME_WEIGHT if member in light else 1.0 for member in columns])
-    left, right = np.zeros((len(query), len(columns))), np.zeros((len(source), len(columns)))
-    for matrix, sets in ((left, query), (right, source)):
-        for row, members in enumerate(sets):
-            matrix[row, [columns[m] for m in members if m in columns]] = 1.0
-    return 2 * ((left * weights) @ right.T) / np.maximum(1.0, sizes_q[:, None] + sizes_s[None, :])
+    left, near, right = (_indicators(sets, columns) for sets in (query, related, source))
+    shared = left @ right.T
+    unshared = np.minimum(np.array([len(m) for m in query])[:, None], np.array([len(m) for m in source])[None, :])
+    synonyms = np.minimum(near @ right.T, unshared - shared)
+    return 2 * ((left * weights) @ right.T + SYNONYM_WEIGHT * synonyms) / np.maximum(1.0, sizes_q[:, None] + sizes_s[None, :])
+
+
+def _indicators(sets: list[frozenset[int]], columns: dict[int, int]) -> np.ndarray:
+    """A row per set, 1 in the columns of its members."""
+    matrix = np.zeros((len(sets), len(columns)))
+    for row, members in enumerate(sets):
+        matrix[row, [columns[m] for m in members if m in columns]] = 1.0
+    return matrix
 
 
 def _size(members: frozenset[int], light: frozenset[int]) -> float:
     return len(members) - (1 - NAME_WEIGHT) * len(members & light)
 
 
-def similarities(query: list[Sentence], source: list[Sentence]) -> np.ndarray:
+def similarities(query: list[Sentence], source: list[Sentence], synonyms: bool = True) -> np.ndarray:
     """How alike each (query, source) sentence pair is, 0-1: the weighted Dice coefficient of their
-    terms, or of their immutable 4-grams where that is higher (a spinner swaps content words only,
-    so its sentences keep those)."""
+    terms (with ``synonyms``, a synonym of a query term counting part: ``_dice``), or of their
+    immutable 4-grams where that is higher (a spinner swaps content words only, so its sentences
+    keep those)."""
     names = frozenset().union(*(s.names for s in query), *(s.names for s in source))
-    terms = _dice([s.terms for s in query], [s.terms for s in source], names)
+    related = [s.related for s in query] if synonyms else None
+    terms = _dice([s.terms for s in query], [s.terms for s in source], names, related)
     return np.maximum(terms, _dice([s.shingles for s in query], [s.shingles for s in source], frozenset()))
 
 

@@ -9,10 +9,14 @@ import zlib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from detector.reference.fingerprints import immutable_forms
 from detector.reference.terms import token_terms
 from detector.text import Token
+
+if TYPE_CHECKING:
+    from detector.reference.synonyms import SynonymTable
 
 MIN_TERMS = 4  # a shorter piece (a dateline, a heading, "Gov. Chris Christie and") joins the sentence after it
 SHINGLE = 4
@@ -38,6 +42,7 @@ class Sentence:
     names: frozenset[int]  # the terms of names (capitalised inside a sentence) and numbers: what reports share
     quoted: bool  # mostly inside quotation marks: a quotation shared is not evidence of copying
     shingles: frozenset[int]  # immutable 4-grams: a spinner's swaps leave them as they were
+    related: frozenset[int] = frozenset()  # synonyms of its terms that are not among them (queries only)
 
 
 @lru_cache(maxsize=500_000)
@@ -121,10 +126,11 @@ def _quoted(text: str, tokens: list[Token]) -> list[bool]:
 
 
 def sentences(text: str, tokens: list[Token], immutable: list[str | None] | None = None,
-              terms: list[tuple[str, ...]] | None = None) -> list[Sentence]:
+              terms: list[tuple[str, ...]] | None = None, synonyms: SynonymTable | None = None) -> list[Sentence]:
     """The text's sentences in order; pieces with fewer than ``MIN_TERMS`` terms join the next one
     (a last short piece joins the one before). ``immutable`` and ``terms``: the tokens'
-    ``immutable_forms`` and ``token_terms``, when already known."""
+    ``immutable_forms`` and ``token_terms``, when already known. ``synonyms``: fill each sentence's
+    ``related`` from this table (for a query; stored sketches hold none)."""
     terms = token_terms(tokens) if terms is None else terms
     groups: list[list[int]] = []
     pending: list[int] = []
@@ -138,11 +144,11 @@ def sentences(text: str, tokens: list[Token], immutable: list[str | None] | None
     elif pending:
         groups.append(pending)
     quoted, immutable = _quoted(text, tokens), immutable_forms(tokens) if immutable is None else immutable
-    return [_sentence(tokens, group, terms, quoted, immutable) for group in groups]
+    return [_sentence(tokens, group, terms, quoted, immutable, synonyms) for group in groups]
 
 
 def _sentence(tokens: list[Token], group: list[int], terms: list[tuple[str, ...]], quoted: list[bool],
-              immutable: list[str | None]) -> Sentence:
+              immutable: list[str | None], synonyms: SynonymTable | None) -> Sentence:
     words = [position for position in group if tokens[position].text[0].isalnum()]
     inside = sum(1 for position in words if quoted[position])
     found = {term for position in words for term in terms[position]}
@@ -150,5 +156,7 @@ def _sentence(tokens: list[Token], group: list[int], terms: list[tuple[str, ...]
     names.update(term for term in found if term.isdigit())
     sequence = [immutable[position] for position in group if immutable[position] is not None]
     shingles = frozenset(map(member, map(" ".join, zip(*(sequence[k:] for k in range(SHINGLE))))))
-    return Sentence(tokens[group[0]].begin, tokens[group[-1]].end, len(words), frozenset(map(member, found)),
-                    frozenset(map(member, names)), 2 * inside > len(words), shingles)
+    members = frozenset(map(member, found))
+    related = synonyms.related_members(found) - members if synonyms is not None else frozenset()
+    return Sentence(tokens[group[0]].begin, tokens[group[-1]].end, len(words), members,
+                    frozenset(map(member, names)), 2 * inside > len(words), shingles, related)
