@@ -100,10 +100,11 @@ class Evidence:
 def evidence(query: list[Sentence], source: list[Sentence]) -> Evidence:
     """Align the sentences of a query and a source and sum up what was found: by shared terms, or
     when those are not enough, with the query's synonyms counting too (``Sentence.related``)."""
-    shared = _aligned(query, source, similarities(query, source, synonyms=False))
-    if shared.accepted or not any(sentence.related for sentence in query):
+    by_terms, with_synonyms = similarities(query, source)
+    shared = _aligned(query, source, by_terms)
+    if shared.accepted or with_synonyms is by_terms:
         return shared
-    reworded = _aligned(query, source, similarities(query, source))
+    reworded = _aligned(query, source, with_synonyms)
     return reworded if reworded.reworded_with_synonyms else shared
 
 

@@ -39,29 +39,33 @@ class Block:
 
 
 def _dice(query: list[frozenset[int]], source: list[frozenset[int]], light: frozenset[int],
-          related: list[frozenset[int]] | None = None) -> np.ndarray:
+          related: list[frozenset[int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Weighted Dice coefficient of every (query, source) pair of sets; members in ``light`` weigh
-    ``NAME_WEIGHT``, the others 1. ``related``: members related to each query set's (its synonyms),
-    each found in the source and not shared counting ``SYNONYM_WEIGHT``, no more of them than the
-    members of either set left unshared. Only members of the source that the query holds or is
-    related to enter the products, which keeps them small."""
+    ``NAME_WEIGHT``, the others 1. Returned twice: as it is, and with ``related`` (members related
+    to each query set's: its synonyms) counting too, each one found in the source and not shared
+    counting ``SYNONYM_WEIGHT``, no more of them than the members of either set left unshared. Only
+    members of the source that the query holds or is related to enter the products, which keeps
+    them small."""
     related = related if related is not None else [frozenset()] * len(query)
-    sizes_q = np.array([_size(members, light) for members in query])
-    sizes_s = np.array([_size(members, light) for members in source])
+    sizes = np.maximum(1.0, np.array([_size(m, light) for m in query])[:, None]
+                       + np.array([_size(m, light) for m in source])[None, :])
     columns = {member: k for k, member in enumerate(frozenset().union(*query, *related) & frozenset().union(*source))}
     weights = np.array([NAME_WEIGHT if member in light else 1.0 for member in columns])
     left, near, right = (_indicators(sets, columns) for sets in (query, related, source))
-    shared = left @ right.T
+    plain = 2 * ((left * weights) @ right.T) / sizes
+    if not near.any():
+        return plain, plain
     unshared = np.minimum(np.array([len(m) for m in query])[:, None], np.array([len(m) for m in source])[None, :])
-    synonyms = np.minimum(near @ right.T, unshared - shared)
-    return 2 * ((left * weights) @ right.T + SYNONYM_WEIGHT * synonyms) / np.maximum(1.0, sizes_q[:, None] + sizes_s[None, :])
+    synonyms = np.minimum(near @ right.T, unshared - left @ right.T)
+    return plain, plain + 2 * SYNONYM_WEIGHT * synonyms / sizes
 
 
 def _indicators(sets: list[frozenset[int]], columns: dict[int, int]) -> np.ndarray:
     """A row per set, 1 in the columns of its members."""
     matrix = np.zeros((len(sets), len(columns)))
-    for row, members in enumerate(sets):
-        matrix[row, [columns[m] for m in members if m in columns]] = 1.0
+    cells = [(row, columns[m]) for row, members in enumerate(sets) for m in members if m in columns]
+    if cells:
+        matrix[tuple(np.array(cells).T)] = 1.0
     return matrix
 
 
@@ -69,15 +73,16 @@ def _size(members: frozenset[int], light: frozenset[int]) -> float:
     return len(members) - (1 - NAME_WEIGHT) * len(members & light)
 
 
-def similarities(query: list[Sentence], source: list[Sentence], synonyms: bool = True) -> np.ndarray:
+def similarities(query: list[Sentence], source: list[Sentence]) -> tuple[np.ndarray, np.ndarray]:
     """How alike each (query, source) sentence pair is, 0-1: the weighted Dice coefficient of their
-    terms (with ``synonyms``, a synonym of a query term counting part: ``_dice``), or of their
-    immutable 4-grams where that is higher (a spinner swaps content words only, so its sentences
-    keep those)."""
+    terms, or of their immutable 4-grams where that is higher (a spinner swaps content words only,
+    so its sentences keep those). Returned twice: by shared terms only, and with a synonym of a
+    query term counting part (``_dice``); the same array when no synonym was found."""
     names = frozenset().union(*(s.names for s in query), *(s.names for s in source))
-    related = [s.related for s in query] if synonyms else None
-    terms = _dice([s.terms for s in query], [s.terms for s in source], names, related)
-    return np.maximum(terms, _dice([s.shingles for s in query], [s.shingles for s in source], frozenset()))
+    shared, with_synonyms = _dice([s.terms for s in query], [s.terms for s in source], names, [s.related for s in query])
+    shingles = _dice([s.shingles for s in query], [s.shingles for s in source], frozenset())[0]
+    by_terms = np.maximum(shared, shingles)
+    return by_terms, by_terms if with_synonyms is shared else np.maximum(with_synonyms, shingles)
 
 
 def gains(similarity: np.ndarray, query: list[Sentence], source: list[Sentence]) -> np.ndarray:
