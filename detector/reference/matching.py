@@ -4,8 +4,9 @@ A source matches when the sentence alignment finds it rewritten as a whole (alig
 cover ``REWRITE_COVERAGE`` of both texts) or copied in part (``COPY_RUN`` consecutive sentences,
 or ``PARTIAL_COVERAGE`` of either text, copied closely). When shared terms are not enough, the
 query's synonyms count too, and a rewrite must then cover ``SYNONYM_COVERAGE`` of both texts. A
-spun copy that the fingerprints found also matches on its word alignment, as before. Copied and spun passages are then aligned word by
-word, which lists the swaps and tells the two apart from a paraphrase."""
+spun copy that the fingerprints found also matches on its word alignment, as before. Copied and
+spun passages are then aligned word by word, which lists the swaps and tells the two apart from a
+paraphrase."""
 from __future__ import annotations
 
 from bisect import bisect_left

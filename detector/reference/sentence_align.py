@@ -2,10 +2,10 @@
 in order.
 
 Each sentence pair gets a similarity (the content terms they share, and in part the synonyms of the
-query's terms that the source uses: a paraphraser swaps words for their synonyms). A rewrite keeps the source's
-sentences in order, so aligned text forms blocks: local alignments (Smith-Waterman over sentences)
-where each pair adds its similarity beyond what two sentences on one topic share by chance and each
-sentence skipped costs. Two reports of one event share names, numbers and quotations, and now and
+query's terms that the source uses: a paraphraser swaps words for their synonyms). A rewrite keeps
+the source's sentences in order, so aligned text forms blocks: local alignments (Smith-Waterman over
+sentences) where each pair adds its similarity beyond what two sentences on one topic share by
+chance and each sentence skipped costs. Two reports of one event share names, numbers and quotations, and now and
 then a sentence, but not a run of reworded sentences in the same order: names and numbers weigh
 less and quotations add nothing."""
 from __future__ import annotations
@@ -46,14 +46,15 @@ def _dice(query: list[frozenset[int]], source: list[frozenset[int]], light: froz
     counting ``SYNONYM_WEIGHT``, no more of them than the members of either set left unshared. Only
     members of the source that the query holds or is related to enter the products, which keeps
     them small."""
-    related = related if related is not None else [frozenset()] * len(query)
+    related = related if related is not None and any(related) else []
     sizes = np.maximum(1.0, np.array([_size(m, light) for m in query])[:, None]
                        + np.array([_size(m, light) for m in source])[None, :])
     columns = {member: k for k, member in enumerate(frozenset().union(*query, *related) & frozenset().union(*source))}
     weights = np.array([NAME_WEIGHT if member in light else 1.0 for member in columns])
-    left, near, right = (_indicators(sets, columns) for sets in (query, related, source))
+    left, right = _indicators(query, columns), _indicators(source, columns)
     plain = 2 * ((left * weights) @ right.T) / sizes
-    if not near.any():
+    near = _indicators(related, columns) if related else None
+    if near is None or not near.any():  # no synonym of the query's terms in the source
         return plain, plain
     unshared = np.minimum(np.array([len(m) for m in query])[:, None], np.array([len(m) for m in source])[None, :])
     synonyms = np.minimum(near @ right.T, unshared - left @ right.T)
