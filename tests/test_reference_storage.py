@@ -1,5 +1,6 @@
-"""Storage format 3 of the reference index: migration of format-2 indexes (interrupted and run
-again), crash safety of the lexical index, and queries on a file opened read-only."""
+"""Storage formats 3 and 4 of the reference index: migration of format-2 and format-3 indexes
+(interrupted and run again), crash safety of the lexical index, and queries on a file opened
+read-only."""
 import os
 import signal
 import sqlite3
@@ -14,6 +15,8 @@ from detector.reference.redis_storage import RedisStorage
 from detector.reference.sqlite_storage import FTS_HASH_BYTES, PAGE_BYTES
 from detector.reference.storage import IndexFormatError, open_storage
 from detector.reference.terms import text_terms
+from detector.training.spinner import Spinner
+from detector.training.thesaurus import Thesaurus
 from tests import test_reference
 from tests.test_reference import REDIS_URL, articles
 from tests.test_reference_alignment import BRIDGE, BRIDGE_PARAPHRASE
@@ -60,6 +63,41 @@ def test_a_format_2_sqlite_index_is_migrated_even_when_interrupted(tmp_path, cap
     assert index.storage.frequencies(terms) == term_counts(documents, terms)
     assert index.query(BRIDGE_PARAPHRASE)[0].source_id == "bridge"
     index.storage.connection.execute("INSERT INTO search (search, rank) VALUES ('integrity-check', 1)")
+
+
+def format_3_sqlite_index(path, documents):
+    """An index as format 3 wrote it: the band keys in a table of (key, id) indexed both ways."""
+    storage = open_storage(path, create=True)
+    storage.add_many([entry(i, t) for i, t in documents])
+    storage.connection.executescript(
+        "CREATE TABLE bands (key BLOB NOT NULL, doc_id TEXT NOT NULL);"
+        "INSERT INTO bands SELECT key, documents.id FROM buckets JOIN documents ON documents.rowid = buckets.doc;"
+        "CREATE INDEX bands_by_key ON bands (key); CREATE INDEX bands_by_doc ON bands (doc_id);"
+        "DROP TABLE buckets; PRAGMA user_version = 3;")
+    storage.close()
+
+
+def test_a_format_3_sqlite_index_is_migrated_even_when_interrupted(tmp_path, capsys):
+    path = str(tmp_path / "v3.db")
+    documents = articles(8, seed=2) + [("bridge", BRIDGE)]
+    format_3_sqlite_index(path, documents)
+    with pytest.raises(IndexFormatError, match="has storage format 3, this version reads format 4.*migrate"):
+        open_index(path)
+    storage = open_storage(path, upgrade=True)
+    storage.add_many([entry(i, t) for i, t in documents[:4]])  # a migration stopped half way
+    storage.close()
+    with pytest.raises(IndexFormatError, match="has storage format 3"):
+        open_index(path)
+    assert migrate.main([path]) == 0 and "migrated 9 documents" in capsys.readouterr().out
+    index = open_index(path)
+    connection = index.storage.connection
+    assert connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'bands'").fetchone() is None
+    keys = connection.execute("SELECT COUNT(*) FROM buckets").fetchone()[0]
+    assert keys == sum(len(entry(i, t).keys) for i, t in documents)
+    stored_consistently(index.storage, documents)
+    assert index.query(BRIDGE_PARAPHRASE)[0].source_id == "bridge"
+    spun = Spinner(Thesaurus.load(), rate=0.3, seed=4).spin(documents[5][1])
+    assert index.query(spun.text)[0].source_id == documents[5][0]
 
 
 @pytest.mark.integration

@@ -18,8 +18,8 @@ import numpy as np
 from detector.reference.storage import (
     BM25_B,
     BM25_K1,
-    FORMAT,
     MAX_CANDIDATES,
+    REDIS_FORMAT,
     Entry,
     IndexUnavailable,
     ReferenceStorage,
@@ -213,9 +213,9 @@ class RedisStorage(ReferenceStorage):
             found = self._stored_format()
         except redis.RedisError as exc:
             raise IndexUnavailable(f"reference index {self._where()} cannot be reached: {exc}") from None
-        check_format(self._where(), found, upgrade)
+        check_format(self._where(), found, REDIS_FORMAT, upgrade)
         if found is None:
-            self.client.set(f"{prefix}:format", FORMAT, nx=True)
+            self.client.set(f"{prefix}:format", REDIS_FORMAT, nx=True)
 
     def _stored_format(self) -> int | None:
         value = self.client.get(f"{self.prefix}:format")
@@ -342,7 +342,7 @@ class RedisStorage(ReferenceStorage):
         return [i.decode("utf-8") for i in self.client.hkeys(self.texts_key)]
 
     def mark_current_format(self):
-        self.client.set(f"{self.prefix}:format", FORMAT)
+        self.client.set(f"{self.prefix}:format", REDIS_FORMAT)
 
     def stats(self):
         return {"backend": "redis", "documents": self.client.hlen(self.texts_key),

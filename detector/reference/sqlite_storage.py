@@ -13,12 +13,13 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from operator import itemgetter
 from pathlib import Path
 
+from detector.reference.fingerprints import unpack
+from detector.reference.index import fingerprint_keys
 from detector.reference.storage import (
-    FORMAT,
     MAX_CANDIDATES,
+    SQLITE_FORMAT,
     IndexUnavailable,
     ReferenceStorage,
     check_format,
@@ -31,9 +32,10 @@ SCHEMA = (
     # Apart from the texts, so that reading a fingerprint never walks a long text's overflow pages.
     "CREATE TABLE IF NOT EXISTS fingerprints (id TEXT PRIMARY KEY, hashes BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sketches (id TEXT PRIMARY KEY, sentences BLOB NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS bands (key BLOB NOT NULL, doc_id TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS bands_by_key ON bands (key)",
-    "CREATE INDEX IF NOT EXISTS bands_by_doc ON bands (doc_id)",
+    # LSH band keys, one B-tree keyed (key, document rowid): a document's rows are found by computing
+    # its keys again from its fingerprint, so no index by document is written. (Format 3 had a
+    # ``bands`` table of (key, id) with an index by key and one by id: three B-trees a key.)
+    "CREATE TABLE IF NOT EXISTS buckets (key BLOB NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(terms, content='', tokenize='unicode61 remove_diacritics 0')",
     "CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID",
 )
@@ -58,10 +60,11 @@ class SQLiteStorage(ReferenceStorage):
         self.path = Path(path)
         self.lock = threading.Lock()
         self.read_only = self.path.exists() and not os.access(self.path, os.W_OK)
+        self.upgrading = False  # opened to be upgraded from an older format: every document is stored again
         try:
             self.connection = self._connect()
             if self.read_only:
-                check_format(str(self.path), self._stored_format(self.connection.cursor()), upgrade=False)
+                check_format(str(self.path), self._stored_format(self.connection.cursor()), SQLITE_FORMAT, False)
             else:
                 self._set_up(upgrade)
         except sqlite3.DatabaseError as exc:  # a file that is not a database, a locked or unreadable one
@@ -82,13 +85,14 @@ class SQLiteStorage(ReferenceStorage):
     def _set_up(self, upgrade: bool) -> None:
         with self._transaction() as cursor:  # one writer at a time: a new file is set up once
             found = self._stored_format(cursor)
-            check_format(str(self.path), found, upgrade)
+            check_format(str(self.path), found, SQLITE_FORMAT, upgrade)
+            self.upgrading = found is not None and found < SQLITE_FORMAT
             for statement in SCHEMA:
                 cursor.execute(statement)
             if cursor.execute("SELECT 1 FROM search_config WHERE k = 'hashsize'").fetchone() is None:
                 cursor.execute("INSERT INTO search (search, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))
             if found is None:
-                cursor.execute(f"PRAGMA user_version = {FORMAT}")
+                cursor.execute(f"PRAGMA user_version = {SQLITE_FORMAT}")
 
     @staticmethod
     def _stored_format(cursor: sqlite3.Cursor) -> int | None:
@@ -139,7 +143,6 @@ class SQLiteStorage(ReferenceStorage):
             for entry in last_of_each(entries):
                 if self._unchanged(cursor, entry, counts, unsearched):
                     continue
-                cursor.execute("DELETE FROM bands WHERE doc_id = ?", (entry.id,))
                 rowid = cursor.execute("INSERT INTO documents (id, text) VALUES (?, ?) ON CONFLICT (id) DO UPDATE "
                                        "SET text = excluded.text RETURNING rowid", (entry.id, entry.text)).fetchone()[0]
                 stored.append((rowid, entry))
@@ -148,23 +151,36 @@ class SQLiteStorage(ReferenceStorage):
                                [(entry.id, entry.fingerprint) for _, entry in stored])
             cursor.executemany("INSERT OR REPLACE INTO sketches (id, sentences) VALUES (?, ?)",
                                [(entry.id, entry.sketch) for _, entry in stored])
-            cursor.executemany("INSERT INTO bands (key, doc_id) VALUES (?, ?)",
-                               sorted(((key, entry.id) for _, entry in stored for key in entry.keys), key=itemgetter(0)))
+            cursor.executemany("INSERT INTO buckets (key, doc) VALUES (?, ?)",
+                               sorted((key, rowid) for rowid, entry in stored for key in entry.keys))
             self._count(cursor, counts)
             cursor.executemany("INSERT INTO search (search, rowid, terms) VALUES ('delete', ?, ?)", unsearched)
             cursor.executemany("INSERT INTO search (rowid, terms) VALUES (?, ?)",
                                [(rowid, " ".join(entry.terms)) for rowid, entry in stored])
 
     def _unchanged(self, cursor: sqlite3.Cursor, entry, counts: Counter[str], unsearched: list[tuple[int, str]]) -> bool:
-        """True when ``entry`` is stored as it is; otherwise notes what takes the stored version's
-        terms out of the lexical index (subtracting them from ``counts``)."""
+        """True when ``entry`` is stored as it is, in the current format; otherwise takes the stored
+        version's band keys out and notes what takes its terms out of the lexical index
+        (subtracting them from ``counts``)."""
         old = cursor.execute("SELECT rowid, text FROM documents WHERE id = ?", (entry.id,)).fetchone()
-        if old is None or not self._searchable(cursor, old[0]):
-            return False  # new, or stored by a format before the lexical index (being migrated)
-        if old[1] == entry.text:
+        if old is None:
+            return False
+        searchable = self._searchable(cursor, old[0])  # not when stored by a format before the lexical index
+        if searchable and old[1] == entry.text and not self.upgrading:
             return True
-        unsearched.append(self._unsearch(old[0], old[1], counts))
+        self._unbucket(cursor, old[0], entry.id)
+        if searchable:
+            unsearched.append(self._unsearch(old[0], old[1], counts))
         return False
+
+    @staticmethod
+    def _unbucket(cursor: sqlite3.Cursor, rowid: int, document_id: str) -> None:
+        """Takes a document's band keys out, computed again from its stored fingerprint (rows are
+        written with the fingerprint, in one transaction, so they are the same keys)."""
+        stored = cursor.execute("SELECT hashes FROM fingerprints WHERE id = ?", (document_id,)).fetchone()
+        if stored is not None:
+            cursor.executemany("DELETE FROM buckets WHERE key = ? AND doc = ?",
+                               [(key, rowid) for key in fingerprint_keys(unpack(stored[0]))])
 
     @staticmethod
     def _searchable(cursor: sqlite3.Cursor, rowid: int) -> bool:
@@ -194,7 +210,7 @@ class SQLiteStorage(ReferenceStorage):
                 cursor.execute("INSERT INTO search (search, rowid, terms) VALUES ('delete', ?, ?)",
                                self._unsearch(old[0], old[1], counts))
                 self._count(cursor, counts)
-            cursor.execute("DELETE FROM bands WHERE doc_id = ?", (document_id,))
+            self._unbucket(cursor, old[0], document_id)
             cursor.execute("DELETE FROM fingerprints WHERE id = ?", (document_id,))
             cursor.execute("DELETE FROM sketches WHERE id = ?", (document_id,))
             cursor.execute("DELETE FROM documents WHERE id = ?", (document_id,))
@@ -213,8 +229,9 @@ class SQLiteStorage(ReferenceStorage):
         marks = ",".join("?" * len(keys))
         with self.lock:
             rows = self.connection.execute(
-                f"SELECT doc_id, COUNT(*) AS shared FROM bands WHERE key IN ({marks}) "
-                f"GROUP BY doc_id ORDER BY shared DESC LIMIT ?", (*keys, limit)).fetchall()
+                f"SELECT documents.id, best.shared FROM (SELECT doc, COUNT(*) AS shared FROM buckets "
+                f"WHERE key IN ({marks}) GROUP BY doc ORDER BY shared DESC LIMIT ?) AS best "
+                f"JOIN documents ON documents.rowid = best.doc ORDER BY best.shared DESC", (*keys, limit)).fetchall()
         return [(doc_id, shared) for doc_id, shared in rows]
 
     def frequencies(self, terms):
@@ -243,7 +260,9 @@ class SQLiteStorage(ReferenceStorage):
 
     def mark_current_format(self):
         with self._transaction() as cursor:
-            cursor.execute(f"PRAGMA user_version = {FORMAT}")
+            cursor.execute("DROP TABLE IF EXISTS bands")  # formats 1-3's band keys, now in ``buckets``
+            cursor.execute(f"PRAGMA user_version = {SQLITE_FORMAT}")
+        self.upgrading = False
 
     def stats(self):
         with self.lock:

@@ -12,7 +12,11 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import NamedTuple
 
-FORMAT = 3  # 1: texts and band keys only; 2: fingerprints stored too; 3: lexical index and sentence sketches
+# Storage format of each backend: how it lays a document out, and what a document's entry is (its
+# keys, fingerprint, terms and sketch: changing those bumps both). 1: texts and band keys only;
+# 2: fingerprints stored too; 3: lexical index and sentence sketches; 4, SQLite only: band keys in
+# one table keyed (key, document number). Redis's layout did not change: its indexes need no upgrade.
+SQLITE_FORMAT, REDIS_FORMAT = 4, 3
 MAX_CANDIDATES = 8  # verified by fingerprint: the true source shares the most bands, duplicates tie with it
 # BM25 as FTS5 computes it; every term counts once per document (the stored terms are distinct).
 BM25_K1, BM25_B = 1.2, 0.75
@@ -41,17 +45,17 @@ class IndexUnavailable(ReferenceIndexError):
 
 
 class IndexFormatError(ReferenceIndexError):
-    def __init__(self, where: str, found: int):
+    def __init__(self, where: str, found: int, current: int):
         advice = ("upgrade it with: python -m detector.reference.migrate INDEX (INDEX as given to --index)"
-                  if found < FORMAT else "it was written by a newer spun-detector")
+                  if found < current else "it was written by a newer spun-detector")
         super().__init__(f"reference index {where} has storage format {found}, this version reads format "
-                         f"{FORMAT}: {advice}")
+                         f"{current}: {advice}")
 
 
-def check_format(where: str, found: int | None, upgrade: bool) -> None:
-    """Accept a new store (``found`` None), the current format, and an older one when upgrading."""
-    if found is not None and found != FORMAT and not (upgrade and found < FORMAT):
-        raise IndexFormatError(where, found)
+def check_format(where: str, found: int | None, current: int, upgrade: bool) -> None:
+    """Accept a new store (``found`` None), the ``current`` format, and an older one when upgrading."""
+    if found is not None and found != current and not (upgrade and found < current):
+        raise IndexFormatError(where, found, current)
 
 
 class ReferenceStorage(ABC):
