@@ -20,8 +20,10 @@ fitted on one half of the training rows and the classifier on the other); the pr
 profile under the context model (``detector.predictability``); and all document blocks (style,
 predictability, spun_text's swap evidence per word), once as they are and once keeping only the
 features whose direction every training family agrees on, with the classifier held to that
-direction (no figures where no feature qualifies). The report also gives each document
-feature's own ROC AUC on each family's test part.
+direction (no figures where no feature qualifies); and the phrasing profile (``detector.phrasing``)
+under a lexicon with one kind per training family, learned on one half of the training rows like
+the lexical model. The report also gives the own ROC AUC of each document feature that the chosen
+feature sets use, on each family's test part.
 Every text is typed plainly first (straight quotes, one space)."""
 from __future__ import annotations
 
@@ -38,12 +40,14 @@ from tqdm import tqdm
 
 from detector import Detector
 from detector.evaluation.reports import write_report
+from detector.phrasing import PhrasingLexicon
 from detector.predictability import PREDICTABILITY_FEATURE_NAMES, Predictability
 from detector.style import STYLE_FEATURE_NAMES, style_features
 from detector.text import token_forms, tokenize
 from detector.training.corpora import read_jsonl, split_of, typed_plainly
 from detector.training.lexical import lexical_model
 from detector.training.machine_paraphrase import attribute_classifier
+from detector.training.phrasing import phrasing_weights
 from detector.training.recipe import classifier_pools, default_config
 from detector.training.translations import read_translations
 
@@ -60,6 +64,7 @@ class FeatureSet:
     blocks: tuple[str, ...]                 # document feature blocks
     lexical: tuple[str, ...] | None = None  # n-gram blocks of a lexical model whose score joins them
     invariant: bool = False                 # keep only features that point one way in every training family
+    phrasing: bool = False                  # the phrasing profile under a lexicon of each training family
 
 
 FEATURE_SETS = {
@@ -70,10 +75,13 @@ FEATURE_SETS = {
     "style + predictability": FeatureSet(("style", "predictability")),
     "all blocks": FeatureSet(ALL_BLOCKS),
     "all blocks, invariant": FeatureSet(ALL_BLOCKS, invariant=True),
+    "phrasing": FeatureSet((), phrasing=True),
+    "phrasing + predictability": FeatureSet(("predictability",), phrasing=True),
+    "style + phrasing + predictability": FeatureSet(("style", "predictability"), phrasing=True),
+    "style + lexical + phrasing": FeatureSet(("style",), ("words", "skeleton", "characters"), phrasing=True),
 }
 INVARIANT_MARGIN = 0.05  # a kept feature's ROC AUC is at least this far from 0.5, on the same side, in every family
 MIN_WORDS = 50
-SWAP_SIGNALS = ("expected_swaps", "swaps_over_0.5", "scored_words")  # spun_text's evidence, per word
 
 
 def families(data: Path, config, by_language_pair: bool = False) -> dict[str, list[tuple[str, int, str]]]:
@@ -102,28 +110,30 @@ def split(rows, limit: int, rng: random.Random) -> dict[str, list[tuple[str, int
 
 
 class FeatureCache:
-    """The document feature blocks of each text, computed once."""
+    """The document feature blocks of each text, each computed once, when first asked for."""
 
     def __init__(self, detector: Detector):
         substitutions = detector.engine.substitutions
         self.detector, self.stats = detector, substitutions.stats
         self.predictability = Predictability(substitutions.context_model)
-        self.rows: dict[str, dict[str, np.ndarray]] = {}
+        self.rows: dict[tuple[str, str], np.ndarray] = {}
 
     def __call__(self, texts: list[str], blocks: tuple[str, ...]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.rows]
-        for text in tqdm(missing, desc="document features", unit=" docs", mininterval=10):
-            self.rows[text] = self._blocks(text)
-        return np.vstack([np.concatenate([self.rows[t][block] for block in blocks]) for t in texts])
+        for block in blocks:
+            missing = [t for t in dict.fromkeys(texts) if (t, block) not in self.rows]
+            for text in tqdm(missing, desc=f"{block} features", unit=" docs", mininterval=10):
+                self.rows[text, block] = self._block(text, block)
+        return np.vstack([np.concatenate([self.rows[t, block] for block in blocks] or [np.zeros(0)]) for t in texts])
 
-    def _blocks(self, text: str) -> dict[str, np.ndarray]:
+    def _block(self, text: str, block: str) -> np.ndarray:
+        if block == "swaps":
+            signals, words = self.detector.score(text).signals, max(1, len(text.split()))
+            return np.array([signals.get(name, 0) / words for name in SWAP_SIGNALS])
         tokens = tokenize(text)
         forms = token_forms(text, tokens)
-        sentences = np.array([t.sentence for t in tokens])
-        signals, words = self.detector.score(text).signals, max(1, len(text.split()))
-        return {"style": style_features(tokens, forms, self.stats),
-                "predictability": self.predictability.features(self.stats.ids(forms), forms, sentences),
-                "swaps": np.array([signals.get(name, 0) / words for name in SWAP_SIGNALS])}
+        if block == "style":
+            return style_features(tokens, forms, self.stats)
+        return self.predictability.features(self.stats.ids(forms), forms, np.array([t.sentence for t in tokens]))
 
 
 def invariant_directions(families: dict[str, list[tuple[str, int]]], documents: FeatureCache,
@@ -146,35 +156,49 @@ def fit_and_score(train: dict[str, list[tuple[str, int]]], native: list[tuple[st
     rng = random.Random(seed)
     rows = native + [row for part in train.values() for row in part]
     rng.shuffle(rows)
-    half = len(rows) // 2 if feature_set.lexical else 0
+    half = len(rows) // 2 if feature_set.lexical or feature_set.phrasing else 0
     texts, labels = [t for t, _ in rows[half:]], np.array([y for _, y in rows[half:]])
     directions = (invariant_directions(train, documents, feature_set.blocks) if feature_set.invariant
                   else np.zeros(len(documents(texts[:1], feature_set.blocks)[0]), dtype=int))
     keep = np.flatnonzero(directions) if feature_set.invariant else np.arange(len(directions))
-    if not len(keep):  # no feature points the same way in every training family: nothing to learn from
+    if feature_set.invariant and not len(keep):  # no feature points one way in every training family
         return dict.fromkeys(tests)
-    model = None
+    model = lexicon = None
     if feature_set.lexical:
         model = lexical_model(LEXICAL_C, feature_set.lexical).fit([t for t, _ in rows[:half]], [y for _, y in rows[:half]])
+    if feature_set.phrasing:
+        lexicon = family_lexicon(train, {t for t, _ in rows[:half]})
 
     def features(texts: list[str]) -> np.ndarray:
-        document_rows = documents(texts, feature_set.blocks)[:, keep]
-        return document_rows if model is None else np.column_stack([model.decision_function(texts), document_rows])
+        columns = [documents(texts, feature_set.blocks)[:, keep]]
+        if lexicon is not None:
+            columns.insert(0, np.vstack([lexicon.features(t) for t in texts]))
+        if model is not None:
+            columns.insert(0, model.decision_function(texts)[:, None])
+        return np.hstack(columns)
 
-    constraints = ([1] if model is not None else []) + list(directions[keep])
+    constraints = ([1] if model is not None else []) + [0] * (len(lexicon.feature_names) if lexicon else 0) + list(directions[keep])
     classifier = attribute_classifier(seed).set_params(monotonic_cst=constraints if any(constraints) else None)
     classifier.fit(features(texts), labels)
     return {name: round(float(roc_auc_score([y for _, y in part], classifier.predict_proba(features([t for t, _ in part]))[:, 1])), 4)
             for name, part in tests.items()}
 
 
-def single_feature_aucs(tests: dict[str, list[tuple[str, int]]], documents: FeatureCache) -> dict[str, dict]:
-    """Each document feature alone as a score, on each family's test part: which features point
-    the same way in every family."""
-    names = [name for block in ALL_BLOCKS for name in BLOCK_FEATURES[block]]
+def family_lexicon(train: dict[str, list[tuple[str, int]]], fitting: set[str]) -> PhrasingLexicon:
+    """A phrasing lexicon with one kind per training family, learned from its rows in ``fitting``."""
+    return PhrasingLexicon.from_weights({name: phrasing_weights([t for t, _ in part if t in fitting],
+                                                                [y for t, y in part if t in fitting])
+                                         for name, part in train.items()})
+
+
+def single_feature_aucs(tests: dict[str, list[tuple[str, int]]], documents: FeatureCache,
+                        blocks: tuple[str, ...]) -> dict[str, dict]:
+    """Each document feature of ``blocks`` alone as a score, on each family's test part: which
+    features point the same way in every family."""
+    names = [name for block in blocks for name in BLOCK_FEATURES[block]]
     table = {}
     for family, rows in tests.items():
-        columns = documents([t for t, _ in rows], ALL_BLOCKS).T
+        columns = documents([t for t, _ in rows], blocks).T
         table[family] = {name: round(float(roc_auc_score([y for _, y in rows], column)), 3)
                          for name, column in zip(names, columns)}
     return table
@@ -208,7 +232,8 @@ def main() -> None:
             table[f"without {held_out}" if held_out else "all families"] = scores
             print(features, held_out, json.dumps(scores), flush=True)
         report["roc_auc"][features] = table
-    report["single_feature_roc_auc"] = single_feature_aucs(tests, documents)
+    used = tuple(block for block in ALL_BLOCKS if any(block in FEATURE_SETS[name].blocks for name in args.feature_sets))
+    report["single_feature_roc_auc"] = single_feature_aucs(tests, documents, used)
     report["seconds"] = round(time.time() - started, 1)
     write_report(report, args.output)
 
