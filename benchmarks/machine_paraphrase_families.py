@@ -2,10 +2,11 @@
 
     python benchmarks/machine_paraphrase_families.py --data ../shared/data [--model DIR] [--limit 500]
 
-Each rewriter family is scored against human text of its own kind: ChatGPT "polish" of ACL
-abstracts against the human abstracts (HPPT), QuillBot output (by mode) against human answers to
-the same course questions, and WMT21 machine translations (test split; systems seen in training
-and held out) against the human references. False positives are counted per human genre: held-out
+Each rewriter family is scored against human text of its own kind, all from the test split of the
+training recipe (so a model trained on these families is measured on pairs, questions and sources it
+never saw): ChatGPT "polish" of ACL abstracts against the human abstracts (HPPT), QuillBot output
+(by mode) against human answers to the same course questions, and WMT21 machine translations
+(systems seen in training and held out) against the human references. False positives are counted per human genre: held-out
 native news, Wikipedia, WMT21 human translations, MRPC news sentences (snippets), abstracts and
 student answers, for both attributes (``spun_text`` too). Every text is typed plainly first (straight quotes, one space for any run of
 whitespace) so that nothing is learned from how a data set was typed. ``--limit`` takes a random
@@ -27,9 +28,10 @@ from detector.evaluation.reports import write_report
 from detector.result import Result
 from detector.scoring import Detector
 from detector.settings import Settings
-from detector.training.corpora import read_jsonl, typed_plainly
-from detector.training.machine_paraphrase import HELD_OUT_SYSTEMS, translation_splits
+from detector.training.corpora import typed_plainly
+from detector.training.machine_paraphrase import HELD_OUT_SYSTEMS, TRANSLATION_SPLITS, translation_splits
 from detector.training.recipe import classifier_pools, default_config
+from detector.training.rewrites import LLM_POLISH, PARAPHRASER, Rewrite, read_rewrites, rewrite_splits
 
 CATEGORY = "machine_paraphrase"
 NATIVE_NEWS = ("bbc:", "reuters_train:", "news_allsides:")
@@ -69,18 +71,22 @@ def human_genres(data: Path, config, sources: dict, limit: int, rng: random.Rand
         "Wikipedia (2021)": sample(wikipedia, limit, rng),
         TRANSLATIONS: sample([t.text for t in sources["translations"] if t.label == 0], limit, rng),
         "news sentences (MRPC)": sample(mrpc, limit, rng, min_words=0),
-        ABSTRACTS: sample([r["text"] for r in sources["hppt"] if r["label"] == "human"], limit, rng),
-        ANSWERS: sample([r["text"] for r in sources["quillbot"] if r["label"] == "human"], limit, rng),
+        ABSTRACTS: sample(texts_of(sources["rewrites"], LLM_POLISH, 0), limit, rng),
+        ANSWERS: sample(texts_of(sources["rewrites"], PARAPHRASER, 0), limit, rng),
     }
+
+
+def texts_of(rewrites: list[Rewrite], kind: str, label: int) -> list[str]:
+    return [r.text for r in rewrites if r.kind == kind and r.label == label]
 
 
 def rewriter_families(sources: dict, limit: int, rng: random.Random) -> dict[str, tuple[list[str], str]]:
     """Each family's rewrites (a sample) and the human genre they are measured against."""
-    quillbot = [r for r in sources["quillbot"] if r["label"] == "machine_paraphrase"]
+    quillbot = [r for r in sources["rewrites"] if r.kind == PARAPHRASER and r.label == 1]
     translations = sources["translations"]
-    families = {"ChatGPT polish of abstracts": ([r["text"] for r in sources["hppt"] if r["label"] != "human"], ABSTRACTS)}
+    families = {"ChatGPT polish of abstracts": (texts_of(sources["rewrites"], LLM_POLISH, 1), ABSTRACTS)}
     for mode in ("standard", "fluency", "creative"):
-        families[f"QuillBot {mode} mode"] = ([r["text"] for r in quillbot if f"({mode} mode" in r["generator"]], ANSWERS)
+        families[f"QuillBot {mode} mode"] = ([r.text for r in quillbot if f"({mode} mode" in r.generator], ANSWERS)
     families["WMT21 MT, systems seen in training"] = (
         [t.text for t in translations if t.label == 1 and t.system not in HELD_OUT_SYSTEMS], TRANSLATIONS)
     families["WMT21 MT, held-out systems"] = ([t.text for t in translations if t.system in HELD_OUT_SYSTEMS], TRANSLATIONS)
@@ -100,8 +106,7 @@ def main() -> None:
     detector = Detector.load(settings=Settings.from_env(model_path=args.model))
     data, rng = Path(args.data), random.Random(args.seed)
     config = default_config(args.data, output="unused")
-    sources = {"hppt": list(read_jsonl(data / "paraphrase_llm" / "hppt_chatgpt_polish.jsonl")),
-               "quillbot": list(read_jsonl(data / "paraphrase_llm" / "quillbot_chatgpt_answers.jsonl")),
+    sources = {"rewrites": rewrite_splits(read_rewrites(data / "paraphrase_llm"), TRANSLATION_SPLITS)["test"],
                "translations": translation_splits(config.machine_translations).test}
     genres = human_genres(data, config, sources, args.limit, rng)
     families = rewriter_families(sources, args.limit, rng)

@@ -69,8 +69,33 @@ def fixture_translations(sources: int, seed: int = 0) -> list[dict]:
     return records
 
 
-def machine_wording(sentence: str, rng: random.Random, share: float) -> str:
-    for human, machine in MACHINE_WORDING.items():
+def machine_wording(sentence: str, rng: random.Random, share: float, wording: dict[str, str] | None = None) -> str:
+    for human, machine in (wording or MACHINE_WORDING).items():
         if human in sentence and rng.random() < share:
             sentence = sentence.replace(human, machine)
     return sentence
+
+
+# How the fixture's LLM and paraphrasing tool word things: other choices than the translations'.
+LLM_WORDING = {"said": "noted", "discuss": "delve into", "help": "facilitate", "large": "significant",
+               "increase": "enhance", "meeting": "gathering", "new": "novel"}
+
+
+def fixture_rewrites(groups: int, seed: int = 0) -> tuple[list[dict], list[dict]]:
+    """``paraphrase_llm/``-shaped records: polish pairs (an abstract and its rewrite), and QuillBot
+    rewrites of generated answers with human answers to the same questions (and the generated
+    answers themselves, which training leaves out)."""
+    rng = random.Random(seed)
+    polish, quillbot = [], []
+    for number in range(groups):
+        human = " ".join(rng.sample(SENTENCES, 8))
+        polish += [{"id": f"p{number}-h", "label": "human", "pair_id": f"p{number}", "text": human},
+                   {"id": f"p{number}-m", "label": "machine_paraphrase", "pair_id": f"p{number}",
+                    "text": machine_wording(human, rng, 0.9, LLM_WORDING)}]
+        question = f"qb-Course-Q{number}"
+        answer = " ".join(rng.sample(SENTENCES, 8))
+        quillbot += [{"id": f"{question}-human1", "label": "human", "pair_id": None, "text": " ".join(rng.sample(SENTENCES, 8))},
+                     {"id": f"{question}-gpt1", "label": "machine_generated", "pair_id": None, "text": answer},
+                     {"id": f"{question}-gpt1-quillbot-standard3", "label": "machine_paraphrase",
+                      "pair_id": f"{question}-gpt1", "text": machine_wording(answer, rng, 0.8, LLM_WORDING)}]
+    return polish, quillbot

@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 from detector.training.context_model import ContextTrainingConfig
-from tests.fixture_corpus import fixture_articles, fixture_translations
+from detector.training.rewrites import POLISH_FILE, QUILLBOT_FILE
+from tests.fixture_corpus import fixture_articles, fixture_rewrites, fixture_translations
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_MODEL = FIXTURES / "tiny-model"
@@ -24,7 +25,7 @@ TINY_CONTEXT = ContextTrainingConfig(vocabulary_size=2000, min_count=2, embeddin
 
 
 def write_fixture_data(root: Path) -> Path:
-    """A data folder shaped like ../shared/data, with fixture news and translations only."""
+    """A data folder shaped like ../shared/data, with fixture news, translations and rewrites only."""
     (root / "news").mkdir(parents=True, exist_ok=True)
     with open(root / "news" / "bbc.jsonl", "w") as handle:
         for i, text in enumerate(fixture_articles(400)):
@@ -33,18 +34,28 @@ def write_fixture_data(root: Path) -> Path:
     with open(root / "mt" / "wmt21_fixture.xx-en.docs.jsonl", "w") as handle:
         for record in fixture_translations(80):
             handle.write(json.dumps(record) + "\n")
+    (root / "paraphrase_llm").mkdir(exist_ok=True)
+    for name, records in zip((POLISH_FILE, QUILLBOT_FILE), fixture_rewrites(60)):
+        (root / "paraphrase_llm" / name).write_text("".join(json.dumps(record) + "\n" for record in records))
     return root
+
+
+def fixture_config(data: Path, output: Path):
+    """The tiny model's recipe on a fixture data folder (``write_fixture_data``)."""
+    from detector.training.recipe import TrainingConfig
+
+    return TrainingConfig(news=[str(data / "news" / "bbc.jsonl")], output=str(output),
+                          machine_translations=[str(data / "mt" / "wmt21_fixture.xx-en.docs.jsonl")],
+                          rewrites=str(data / "paraphrase_llm"), tortured_phrases=str(FIXTURE_TORTURED),
+                          min_word_count=1, token_model_articles=60, command="python -m tests.fixture_model",
+                          context=TINY_CONTEXT)
 
 
 def train_fixture_model(data: Path, output: Path) -> Path:
     """Train the tiny model on a fixture data folder (``write_fixture_data``) into ``output``."""
-    from detector.training.recipe import TrainingConfig, train
+    from detector.training.recipe import train
 
-    config = TrainingConfig(news=[str(data / "news" / "bbc.jsonl")], output=str(output),
-                            machine_translations=[str(data / "mt" / "wmt21_fixture.xx-en.docs.jsonl")],
-                            tortured_phrases=str(FIXTURE_TORTURED), min_word_count=1, token_model_articles=60,
-                            command="python -m tests.fixture_model", context=TINY_CONTEXT)
-    return train(config)
+    return train(fixture_config(data, output))
 
 
 if __name__ == "__main__":
