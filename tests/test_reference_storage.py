@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from detector.reference import migrate, open_index
-from detector.reference.index import ReferenceIndex, entry
+from detector.reference.fingerprints import unpack
+from detector.reference.index import ReferenceIndex, entry, fingerprint_keys
 from detector.reference.redis_storage import RedisStorage
 from detector.reference.sqlite_storage import FTS_HASH_BYTES, PAGE_BYTES
 from detector.reference.storage import IndexFormatError, open_storage
@@ -153,6 +154,7 @@ def test_a_crash_while_replacing_documents_leaves_the_lexical_index_whole(tmp_pa
     assert index.storage.frequencies(["meet", "official"]) == term_counts(stored, ["meet", "official"])
     searchable = connection.execute("SELECT COUNT(*) FROM search_docsize").fetchone()[0]
     assert searchable == len(stored)
+    buckets_match_fingerprints(connection)
 
 
 def test_a_read_only_file_answers_lexical_queries(tmp_path, monkeypatch):
@@ -166,13 +168,48 @@ def test_a_read_only_file_answers_lexical_queries(tmp_path, monkeypatch):
     assert index.query(BRIDGE_PARAPHRASE)[0].source_id == "bridge"
 
 
+def buckets_match_fingerprints(connection):
+    """SQLite: the band keys stored are those of the stored fingerprints, no more and no fewer (a
+    document's keys are taken out by computing them again from its fingerprint)."""
+    expected = {(key, rowid) for rowid, hashes in connection.execute(
+        "SELECT documents.rowid, hashes FROM documents JOIN fingerprints USING (id)")
+        for key in fingerprint_keys(unpack(hashes))}
+    assert set(connection.execute("SELECT key, doc FROM buckets")) == expected
+
+
 def stored_consistently(storage, documents):
-    """The lexical index agrees with the texts stored: document frequencies, and (SQLite) FTS5."""
+    """The index agrees with the texts stored: document frequencies, and (SQLite) FTS5 and band keys."""
     terms = sorted({term for _, text in documents for term in text_terms(text)})
     assert storage.frequencies(terms) == term_counts(documents, terms)
     if hasattr(storage, "connection"):
         storage.connection.execute("INSERT INTO search (search, rank) VALUES ('integrity-check', 1)")
         assert storage.connection.execute("SELECT COUNT(*) FROM search_docsize").fetchone()[0] == len(documents)
+        buckets_match_fingerprints(storage.connection)
+
+
+WRITER = """
+import sys
+from detector.reference import open_index
+from tests.test_reference import articles
+index, seed = open_index(sys.argv[1], create=True), int(sys.argv[2])
+for batch in range(5):
+    index.add_many([(f"shared-{k}", text) for k, (_, text) in enumerate(articles(3, seed=10 * seed + batch))]
+                   + articles(2, seed=100 * seed + batch))
+    index.remove(f"src-{100 * seed + batch}-0")
+"""
+
+
+def test_two_processes_writing_one_file_leave_it_consistent(tmp_path):
+    """Both add, replace the same ids and remove at once: one writer at a time, nothing lost."""
+    path = str(tmp_path / "shared.db")
+    open_storage(path, create=True).close()
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, path, str(seed)],
+                                cwd=os.path.dirname(os.path.dirname(__file__))) for seed in (1, 2)]
+    assert [writer.wait(timeout=300) for writer in writers] == [0, 0]
+    storage = open_storage(path)
+    expected = {f"src-{100 * seed + batch}-1" for seed in (1, 2) for batch in range(5)} | {"shared-0", "shared-1", "shared-2"}
+    assert set(storage.ids()) == expected
+    stored_consistently(storage, [(i, storage.text(i)) for i in storage.ids()])
 
 
 @pytest.mark.integration
