@@ -13,7 +13,12 @@ from detector.scoring import Detector
 from detector.style import STYLE_FEATURE_NAMES, style_features
 from detector.text import lm_form, tokenize
 from detector.training.lexical import lexical_model
-from detector.training.machine_paraphrase import HELD_OUT_SYSTEMS, TRANSLATION_SPLITS, translation_splits
+from detector.training.machine_paraphrase import (
+    HELD_OUT_SYSTEMS,
+    TRANSLATION_SPLITS,
+    choose_threshold,
+    translation_splits,
+)
 from detector.training.recipe import retrain_machine_paraphrase
 from detector.training.rewrites import LLM_POLISH, PARAPHRASER, read_rewrites, rewrite_splits
 from detector.training.translations import read_translations
@@ -107,6 +112,15 @@ def test_retraining_machine_paraphrase_keeps_the_rest_of_the_model(tiny_model, f
     before, after = Detector.load(tiny_model), Detector.load(folder)
     text = " ".join(fixture_rewrites(1, seed=9)[0][1]["text"].split())
     assert before.score(text).category_scores["spun_text"] == after.score(text).category_scores["spun_text"]
+
+
+def test_the_threshold_keeps_news_under_1_percent_and_every_human_family_under_2():
+    native = np.linspace(0, 0.6, 1001)  # 1% of native news score over 0.594
+    lenient = {"llm_polish": np.linspace(0, 0.5, 101)}
+    assert choose_threshold(native, lenient) == pytest.approx(0.594, abs=1e-3)
+    strict = {**lenient, "paraphraser": np.r_[np.zeros(90), np.linspace(0.7, 0.9, 10)]}  # 2 of 100 over 0.856
+    assert choose_threshold(native, strict) == pytest.approx(0.856, abs=1e-3)
+    assert choose_threshold(np.zeros(100), {}) == pytest.approx(0.5, abs=1e-5)  # never under 0.5
 
 
 def test_style_features_are_finite_for_any_length(detector):
