@@ -92,6 +92,15 @@ def test_machine_wording_of_llms_and_tools_scores_higher_and_says_its_kind(detec
         assert np.mean(leaning[len(human):]) > 0 > np.mean(leaning[:len(human)])
 
 
+def test_every_kind_of_rewriter_has_a_span_kind_in_the_result_schema():
+    from typing import get_args
+
+    from detector.result import SpanKind
+    from detector.training.machine_paraphrase import TRANSLATION
+
+    assert {f"{kind}_wording" for kind in (TRANSLATION, LLM_POLISH, PARAPHRASER)} <= set(get_args(SpanKind))
+
+
 def test_retraining_machine_paraphrase_keeps_the_rest_of_the_model(tiny_model, fixture_data, tmp_path):
     base = read_artifact(tiny_model)
     pytest.importorskip("matplotlib")
@@ -190,7 +199,7 @@ def test_the_attribute_can_be_switched_off(tiny_model, detector):
     result, full = spun_only.score(text), detector.score(text)
     assert set(result.category_scores) == set(result.categories) == set(result.thresholds) == {"spun_text"}
     assert result.category_scores["spun_text"] == full.category_scores["spun_text"]
-    assert not [s for s in result.spans if s.kind == "machine_translation"]
+    assert not [s for s in result.spans if s.kind == "machine_translation" or s.kind.endswith("_wording")]
 
 
 def test_boolean_settings_parse_words_and_refuse_nonsense():
