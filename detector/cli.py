@@ -174,8 +174,6 @@ def command_spin(args) -> int:
 
 
 def command_train(args) -> int:
-    if args.retrain:
-        return command_retrain(args)
     if args.base:
         return command_refit(args)
     if args.labeled or args.clean:
@@ -185,22 +183,6 @@ def command_train(args) -> int:
     config = default_config(args.data or DEFAULT_DATA, args.output, seed=args.seed, max_articles=args.max_articles,
                             cache_dir=args.cache_dir, policies=tuple(args.policies or TrainingConfig.policies))
     folder = train(config)
-    print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
-    return 0
-
-
-def command_retrain(args) -> int:
-    """Train one attribute of --from again with the bundled recipe on --data, keeping the rest."""
-    from detector.training.recipe import default_config, retrain_machine_paraphrase
-
-    if not args.base or args.labeled or args.clean:
-        raise UserError("--retrain takes the model to start from (--from MODEL) and the shared data (--data), "
-                        "not --labeled or --clean")
-    if Path(args.output).resolve() == Path(args.base).resolve():
-        raise UserError("--output must differ from --from: a retrain writes a new model next to its base")
-    overrides = {"version": args.version} if args.version else {}
-    config = default_config(args.data or DEFAULT_DATA, args.output, seed=args.seed, **overrides)
-    folder = retrain_machine_paraphrase(args.base, config)
     print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
     return 0
 
@@ -356,11 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--labeled", nargs="+", metavar="PATH", help="JSONL {id, text, labels: {spun_text?, "
                                                                     "machine_paraphrase?}}: e.g. moderators' decisions")
     train.add_argument("--clean", nargs="+", metavar="PATH", help="your own clean text: .txt files, folders, JSONL")
-    train.add_argument("--retrain", choices=("machine_paraphrase",),
-                       help="with --from and --data: train this attribute of MODEL again with the bundled recipe, "
-                            "keeping everything else byte for byte")
-    train.add_argument("--version", help="the new model's version (refit default: the base's +refit.<time>; "
-                                         "retrain default: the recipe's)")
+    train.add_argument("--version", help="the refitted model's version (default: the base's +refit.<time>)")
     train.add_argument("--output", default="models/spun-detector-v1")
     train.add_argument("--seed", type=int, default=13)
     train.add_argument("--max-articles", type=int, help="cap each split (quick experiments)")

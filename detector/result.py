@@ -6,10 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-# "<kind>_wording": words a kind of rewriter favours (detector.phrasing); the kinds are those the
-# machine_paraphrase training names (detector.training.machine_paraphrase, detector.training.rewrites).
 SpanKind = Literal["synonym", "numeral", "function_word", "tortured_phrase", "style_flip", "machine_translation",
-                   "translation_wording", "llm_polish_wording", "paraphraser_wording", "hidden_characters"]
+                   "hidden_characters"]
 
 
 @dataclass(frozen=True)

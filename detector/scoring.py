@@ -21,6 +21,7 @@ from detector.inputs import DocumentError, check_text
 from detector.language import LanguageGuess, detect_language
 from detector.lm import NgramStats
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
+from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
 from detector.machine_paraphrase import MachineParaphraseModel
 from detector.normalization import HIDDEN_WORDS, ReaderView, load_tables, reader_view
 from detector.result import Result, Span, Window
@@ -113,7 +114,7 @@ class Detector:
         if settings.machine_paraphrase:
             machine = MachineParaphraseModel.from_arrays(arrays, float(manifest[MACHINE_CATEGORY]["threshold"]),
                                                          engine.substitutions.stats)
-            require_features(MACHINE_CATEGORY, machine.forest.feature_names, machine.feature_names, artifact.folder)
+            require_features(MACHINE_CATEGORY, machine.forest.feature_names, MACHINE_FEATURE_NAMES, artifact.folder)
         index = None
         if settings.index:
             from detector.reference import open_index
@@ -142,12 +143,11 @@ class Detector:
             return replace(result, reason=language.reason)
         spun = self._spun_evidence(view.text, tokens, num_words)
         scores = {CATEGORY: with_hidden_characters(spun.score, len(view.obfuscated))}
-        signals = {**spun.signals, **view.counts, HIDDEN_WORDS: len(view.obfuscated)}
         if self.machine is not None:
             features = self.machine.features(view.text, tokens, spun.forms)
             scores[MACHINE_CATEGORY] = float(self.machine.probability(features)[0])
-            signals.update(self.machine.wording_signals(features))
         categories = {name: score >= thresholds[name] for name, score in scores.items()}
+        signals = {**spun.signals, **view.counts, HIDDEN_WORDS: len(view.obfuscated)}
         if categories[CATEGORY] and too_short_to_tell(num_words, signals):
             categories[CATEGORY] = False
             signals[TOO_SHORT] = 1
@@ -155,8 +155,7 @@ class Detector:
         if return_spans:
             spans = spun.spans
             if categories.get(MACHINE_CATEGORY):
-                machine_spans = self.machine.spans(view.text, scores[MACHINE_CATEGORY], self.machine.likeliest_kind(signals))
-                spans = sorted(spans + machine_spans, key=lambda s: -s.score)
+                spans = sorted(spans + self.machine.spans(view.text, scores[MACHINE_CATEGORY]), key=lambda s: -s.score)
             spans = [in_text_as_sent(s, text, view) for s in spans + hidden_character_spans(view)]
         window = spun.most_suspicious
         return replace(result, flagged=any(categories.values()), categories=categories,

@@ -11,8 +11,6 @@ from sklearn.preprocessing import StandardScaler
 from detector.artifact import MANIFEST, ArtifactError, read_artifact, sha256
 from detector.compiled import CompiledForest, CompiledLinear
 from detector.lexical import CompiledLexical
-from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
-from detector.machine_paraphrase import FOREST_PREFIX, PHRASING_PREFIX
 from detector.scoring import Detector
 from detector.training.compile import compile_forest, compile_lexical, compile_linear
 from detector.training.lexical import lexical_model
@@ -83,27 +81,6 @@ def test_an_older_format_is_refused_with_what_to_do(tiny_model, tmp_path):
     with pytest.raises(ArtifactError, match=r"format 9, written by spun-detector 0\.7\.1.*retrain the model with "
                                             r"'spun-detector train'"):
         Detector.load(copy)
-
-
-def test_format_10_reads_as_a_model_without_a_phrasing_lexicon(tiny_model, tmp_path):
-    """Format 11 added the phrasing lexicon; a format-10 model has none and still scores."""
-    rng = np.random.RandomState(3)
-    features = rng.rand(200, len(MACHINE_FEATURE_NAMES))
-    forest = compile_forest(HistGradientBoostingClassifier(max_iter=5).fit(features, features[:, 0] > 0.5),
-                            MACHINE_FEATURE_NAMES)
-
-    def as_format_10(arrays):
-        for key in [k for k in arrays if k.startswith((PHRASING_PREFIX, FOREST_PREFIX))]:
-            del arrays[key]
-        arrays.update(forest.to_arrays(FOREST_PREFIX))
-
-    copy = edited_copy(tiny_model, tmp_path, edit_manifest=lambda m: m.update(format_version=10),
-                       edit_arrays=as_format_10)
-    detector = Detector.load(copy)
-    assert detector.machine.phrasing is None and detector.machine.feature_names == MACHINE_FEATURE_NAMES
-    result = detector.score(" ".join(fixture_translations(1, seed=9)[0]["hyps"]["SystemOne"]))
-    assert 0 <= result.category_scores["machine_paraphrase"] <= 1
-    assert not [name for name in result.signals if name.startswith("machine_wording_")]
 
 
 def test_a_newer_format_asks_for_an_upgrade(tiny_model, tmp_path):

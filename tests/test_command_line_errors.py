@@ -117,7 +117,3 @@ def test_usage_mistakes_are_one_line(capsys):
     assert exit_.value.code == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "--jobs" in error and "--help" in error
-
-
-def test_a_retrain_needs_the_model_to_start_from(tmp_path, capsys):
-    assert "--from MODEL" in one_line_error(capsys, "train", "--retrain", "machine_paraphrase", "--output", str(tmp_path / "m"))

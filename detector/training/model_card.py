@@ -151,30 +151,27 @@ cover a substituted word, and for {spans.get('original_accuracy', 0):.3f} of tho
 
 English only; trained on synthetic spinning by the project's own spinner, so rates are
 optimistic for spinners that choose context-aware synonyms. The machine_paraphrase attribute
-learned from 2021 news translated into English from seven languages and, where its data section
-says so, from one LLM (ChatGPT polishing abstracts) and one paraphrasing tool (QuillBot on course
-answers): trained without a family, such features rank it at ROC AUC 0.55-0.73 (notes 050 and
-058), so other rewriters, domains and MT systems may score much lower than the test above.
+learned from 2021 news translated into English from seven languages; other domains, source
+languages and newer MT systems may score differently.
 """
 
 
 def machine_paraphrase_section(manifest: dict) -> str:
     record = manifest["machine_paraphrase"]
     test = manifest["metrics"].get("machine_paraphrase_test", {})
-    kinds = record.get("kinds", [])
     return f"""## machine_paraphrase
 
-{_retrained_line(record)}- Data: {', '.join(record['translations'])}: human reference translations (label 0) and the
+- Data: {', '.join(record['translations'])}: human reference translations (label 0) and the
   English output of the MT systems (label 1) for the same sources; `sents` files grouped into
-  passages of 180+ words. {_rewrites_line(record)}Sources, pairs and questions split {record['splits']}
-  (train / validation / test); systems never trained on: {', '.join(record['held_out_systems'])}.
-  Clean native articles of the classifier pools are extra negatives.
+  passages of 180+ words. Sources split {record['splits']} (train / validation / test); systems
+  never trained on: {', '.join(record['held_out_systems'])}. Clean native articles of the
+  classifier pools are extra negatives.
 - Model: a logistic regression on hashed TF-IDF word 1-2-grams, function-word skeleton 2-4-grams
-  and character 2-5-grams (C = {record['lexical_regularization']}, chosen on the validation texts:
+  and character 2-5-grams (C = {record['lexical_regularization']}, chosen on validation translations:
   AUC by C {json.dumps(record['lexical_validation_auc_by_regularization'])}; then refitted on training and
-  validation texts, cross-fitted by source for the next stage), {len(record['feature_names']) - 1 - 3 * len(kinds)} style
-  features{f" and the phrasing profile under a lexicon of each kind of rewriter ({', '.join(kinds)})" if kinds else ""},
-  combined by gradient boosting (monotone in the lexical score). Documents: {json.dumps(record['documents'])}
+  validation translations, cross-fitted by source for the next stage), plus
+  {len(record['feature_names']) - 1} style features, combined by gradient boosting (monotone in the
+  lexical score). Documents: {json.dumps(record['documents'])}
 - Threshold: {record['threshold']:.4f}, chosen for at most 1% false positives on native validation news.
 
 ### Validation (threshold selection)
@@ -185,10 +182,6 @@ def machine_paraphrase_section(manifest: dict) -> str:
 
 {metrics_markdown({k: v for k, v in test.items() if isinstance(v, dict) and 'documents' in v})}
 
-By kind of rewriter (held-out pairs and questions, 50+ words, against the human texts of the same family):
-
-{metrics_markdown(test.get('by kind of rewriter', {}))}
-
 By language pair:
 
 {metrics_markdown(test.get('by language pair', {}))}
@@ -198,20 +191,6 @@ By system:
 {metrics_markdown(test.get('by system', {}))}
 """
 
-
-def _retrained_line(record: dict) -> str:
-    retrained = record.get("retrained")
-    if not retrained:
-        return ""
-    return (f"- Retrained on its own from model {retrained['base']['version']} (everything else kept byte for byte): "
-            f"`{retrained['command']}`, seed {retrained['seed']}, {retrained['trained_at']}, {retrained.get('seconds', '?')} s.\n")
-
-
-def _rewrites_line(record: dict) -> str:
-    if not record.get("rewrites"):
-        return ""
-    return (f"Real rewrites from {record['rewrites']}: ChatGPT polish of ACL abstracts against the abstracts, and QuillBot\n"
-            "  output against human answers to the same questions (ChatGPT's own answers left out). ")
 
 
 def write_refit_card(folder: Path, manifest: dict) -> None:

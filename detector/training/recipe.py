@@ -9,7 +9,6 @@ import json
 import math
 import platform
 import random
-import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -25,7 +24,7 @@ from tqdm import tqdm
 from wordfreq import word_frequency
 
 from detector import __version__
-from detector.artifact import library_versions, read_artifact, write_artifact
+from detector.artifact import library_versions, write_artifact
 from detector.candidates import CandidateTable
 from detector.context_model import ContextModel
 from detector.evaluation.machine_paraphrase import machine_paraphrase_benchmark
@@ -35,7 +34,7 @@ from detector.evidence import PAIR_FEATURES, TorturedPhraseRecognizer
 from detector.features import FEATURE_NAMES, AnalysisEngine
 from detector.lm import NgramStats
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
-from detector.machine_paraphrase import MachineParaphraseModel
+from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
 from detector.morphology import base_forms
 from detector.scoring import (
     DOCUMENT_PREFIX,
@@ -60,14 +59,8 @@ from detector.training.corpora import (
     read_paraphrase_paragraphs,
     split_of,
 )
-from detector.training.machine_paraphrase import (
-    TRANSLATION_SPLITS,
-    TranslationSplits,
-    train_machine_paraphrase,
-    translation_splits,
-)
-from detector.training.model_card import CARD, HISTOGRAM_PLOT, ROC_PLOT, card_text, write_model_card
-from detector.training.rewrites import Rewrite, read_rewrites, rewrite_splits
+from detector.training.machine_paraphrase import train_machine_paraphrase, translation_splits
+from detector.training.model_card import write_model_card
 from detector.training.spinner import Spinner
 from detector.training.statistics import build_statistics
 from detector.training.thesaurus import Thesaurus, build_candidate_table
@@ -102,7 +95,6 @@ class TrainingConfig:
     paraphrases: str | None = None
     translations: list[str] = field(default_factory=list)  # WMT21 documents: references are clean validation
     machine_translations: list[str] = field(default_factory=list)  # WMT21 files for the machine_paraphrase model
-    rewrites: str | None = None  # a paraphrase_llm/ folder: real LLM and QuillBot rewrites for the same model
     output: str = "models/spun-detector-v1"
     seed: int = 13
     min_rate: float = 0.05
@@ -115,7 +107,7 @@ class TrainingConfig:
     tortured_phrases: str | None = None  # CSV of known spinner phrases; shipped inside the artifact
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.13.0"
+    version: str = "1.12.0"
     command: str = ""
 
 
@@ -354,12 +346,14 @@ def train(config: TrainingConfig) -> Path:
                                          MAX_FALSE_POSITIVE_RATE)
     per_document = np.array([thresholds(n) for n in num_words])
 
-    machine_data = MachineParaphraseData.read(config)
-    machine, machine_record = machine_data.train(stats, pools, config)
+    translations_by_split = translation_splits(config.machine_translations)
+    machine, machine_record = train_machine_paraphrase(stats, translations_by_split, pools.train,
+                                                       pools.validation, config.seed)
     manifest = {
         "name": "spun-detector", "version": config.version, "code_version": __version__,
         "thresholds_by_length": thresholds.to_list(), "feature_names": list(FEATURE_NAMES),
-        MACHINE_CATEGORY: machine_record,
+        MACHINE_CATEGORY: {**machine_record, "feature_names": list(MACHINE_FEATURE_NAMES),
+                           "translations": config.machine_translations},
         "metrics": {"validation": metrics_by_subset(scores, labels, subsets, per_document),
                     "validation_by_length": metrics_by_subset(scores, labels,
                                                               np.array([thresholds.band_name(n) for n in num_words]),
@@ -390,65 +384,11 @@ def train(config: TrainingConfig) -> Path:
     detector = Detector.load(folder, Settings.from_env(tortured_phrases=""))
     test = spin_benchmark(detector, pools.test, thesaurus, seed=config.seed + 1000)
     manifest["metrics"]["test"] = test.metrics
-    manifest["metrics"][f"{MACHINE_CATEGORY}_test"] = machine_data.test(detector, pools)
+    manifest["metrics"][f"{MACHINE_CATEGORY}_test"] = machine_paraphrase_benchmark(
+        detector, translations_by_split.test, pools.test)
     manifest["training"]["seconds"] = round(time.time() - started, 1)
     manifest = write_artifact(folder, array_groups, manifest, files)
     write_model_card(folder, manifest, test.scores, test.labels, test.subsets)
-    return folder
-
-
-@dataclass
-class MachineParaphraseData:
-    """The machine_paraphrase attribute's data, split: WMT21 translations and, where the recipe
-    names them, real LLM and QuillBot rewrites."""
-
-    translations: TranslationSplits
-    rewrites: dict[str, list[Rewrite]]
-
-    @classmethod
-    def read(cls, config: TrainingConfig) -> "MachineParaphraseData":
-        rewrites = read_rewrites(config.rewrites) if config.rewrites else []
-        return cls(translation_splits(config.machine_translations), rewrite_splits(rewrites, TRANSLATION_SPLITS))
-
-    def train(self, stats, pools: Pools, config: TrainingConfig) -> tuple[MachineParaphraseModel, dict]:
-        machine, record = train_machine_paraphrase(stats, self.translations, self.rewrites, pools.train,
-                                                   pools.validation, config.seed)
-        return machine, {**record, "feature_names": list(machine.feature_names),
-                         "translations": config.machine_translations, "rewrites": config.rewrites}
-
-    def test(self, detector: Detector, pools: Pools) -> dict:
-        return machine_paraphrase_benchmark(detector, self.translations.test, pools.test, self.rewrites["test"])
-
-
-def retrain_machine_paraphrase(base: str | Path, config: TrainingConfig) -> Path:
-    """A copy of the model in ``base`` with its machine_paraphrase attribute trained again by this
-    recipe: the statistics, context model, token model, spun_text classifier and thresholds are
-    kept byte for byte, so spun_text scores as before. Needs no PyTorch."""
-    started = time.time()
-    artifact = read_artifact(base)
-    stats = Detector.load(base, Settings.from_env(tortured_phrases="", machine_paraphrase=False)).engine.substitutions.stats
-    pools = classifier_pools(config)
-    split_pools(pools, config)
-    machine_data = MachineParaphraseData.read(config)
-    machine, record = machine_data.train(stats, pools, config)
-    record["retrained"] = {"base": {"path": str(base), "version": artifact.manifest["version"]},
-                           "command": config.command, "seed": config.seed,
-                           "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    models = {key: value for key, value in artifact.arrays.items() if key.startswith((TOKEN_PREFIX, DOCUMENT_PREFIX))}
-    groups = {"models": {**models, **machine.to_arrays()}}
-    kept = tuple(artifact.folder / name for name in artifact.manifest["files"]
-                 if name.endswith(".npz") and name != "models.npz")
-    files = {TORTURED_PHRASES_FILE: artifact.file(TORTURED_PHRASES_FILE)} if artifact.file(TORTURED_PHRASES_FILE) else {}
-    manifest = {key: value for key, value in artifact.manifest.items() if key != "files"}
-    manifest.update({"version": config.version, MACHINE_CATEGORY: record})
-    folder = Path(config.output)
-    write_artifact(folder, groups, manifest, files, kept)
-    manifest["metrics"][f"{MACHINE_CATEGORY}_test"] = machine_data.test(Detector.load(folder, Settings.from_env(tortured_phrases="")), pools)
-    record["retrained"]["seconds"] = round(time.time() - started, 1)
-    manifest = write_artifact(folder, groups, manifest, files, kept)
-    for plot in (ROC_PLOT, HISTOGRAM_PLOT):
-        shutil.copyfile(artifact.folder / plot, folder / plot)
-    (folder / CARD).write_text(card_text(manifest))
     return folder
 
 
@@ -461,7 +401,6 @@ def default_config(data_dir: str, output: str, **overrides) -> TrainingConfig:
         paraphrases=str(data / "paraphrase" / "mrpc_train.tsv"),
         translations=sorted(glob.glob(str(data / "mt" / "wmt21_*.docs.jsonl"))),
         machine_translations=sorted(glob.glob(str(data / "mt" / "wmt21_*.jsonl"))),
-        rewrites=str(data / "paraphrase_llm") if (data / "paraphrase_llm").is_dir() else None,
         tortured_phrases=_existing(data / "tortured" / "tortured_phrases_dev.csv"),
         output=output, command=" ".join(["spun-detector"] + sys.argv[1:]), **overrides)
 

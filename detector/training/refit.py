@@ -27,6 +27,7 @@ from tqdm import tqdm
 from detector.artifact import ARRAYS_SUFFIX, read_artifact, write_artifact
 from detector.features import FEATURE_NAMES
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
+from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
 from detector.machine_paraphrase import FOREST_PREFIX
 from detector.scoring import CATEGORY, DOCUMENT_PREFIX, TORTURED_PHRASES_FILE, Detector, document_probability
 from detector.settings import Settings
@@ -166,7 +167,7 @@ def machine_features(detector: Detector, texts: list[str], desc: str) -> np.ndar
     for text in tqdm(texts, desc=desc, unit=" docs", mininterval=1, disable=None):
         tokens = tokenize(text)
         rows.append(detector.machine.features(text, tokens, token_forms(text, tokens)))
-    return np.vstack(rows) if rows else np.zeros((0, len(detector.machine.feature_names)))
+    return np.vstack(rows) if rows else np.zeros((0, len(MACHINE_FEATURE_NAMES)))
 
 
 def refit_spun_text(base: Detector, data: UserData, anchors: Anchors, seed: int):
@@ -197,13 +198,13 @@ def refit_machine_paraphrase(base: Detector, data: UserData, anchors: Anchors, s
     fit.add(data.clean_fit + [a.text for a in anchors.fit], [0] * (len(data.clean_fit) + len(anchors.fit)))
     negatives = data.held_out_negatives(MACHINE_CATEGORY) + [a.text for a in anchors.held_out]
     check_enough(MACHINE_CATEGORY, fit, negatives)
-    features = machine_features(base, fit.texts, "machine_paraphrase features")
-    classifier = attribute_classifier(seed, features.shape[1]).fit(features, np.array(fit.labels))
+    classifier = attribute_classifier(seed).fit(machine_features(base, fit.texts, "machine_paraphrase features"),
+                                                np.array(fit.labels))
     scores = classifier.predict_proba(machine_features(base, negatives, "machine_paraphrase threshold"))[:, 1]
     threshold = float(max(0.5, np.quantile(scores, 1 - MACHINE_MAX_FALSE_POSITIVE_RATE) + 1e-6))
     record = {"refitted": True, "fitted_on": {"machine": fit.count(1), "not_machine": fit.count(0)},
               "threshold_documents": len(negatives), "max_false_positive_rate": MACHINE_MAX_FALSE_POSITIVE_RATE}
-    return compile_forest(classifier, base.machine.feature_names), threshold, record
+    return compile_forest(classifier, MACHINE_FEATURE_NAMES), threshold, record
 
 
 def refit(config: RefitConfig) -> Path:
