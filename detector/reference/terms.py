@@ -5,7 +5,8 @@ lexical index also holds a sample of each text's immutable 5-grams (``shingle_te
 spinner leaves whole: they find a spun passage whose content words were swapped.
 
 The stored postings of a document are ``text_terms`` of its text: changing what this module
-returns changes the storage format (``storage.FORMAT``) and needs a migration."""
+returns changes the storage format of both backends (``storage.SQLITE_FORMAT`` and
+``storage.REDIS_FORMAT``) and needs a migration."""
 from __future__ import annotations
 
 import re
