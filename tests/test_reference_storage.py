@@ -47,19 +47,26 @@ def term_counts(documents, terms):
     return {term: sum(term in h for h in held) for term in terms if any(term in h for h in held)}
 
 
-def test_a_format_2_sqlite_index_is_migrated_even_when_interrupted(tmp_path, capsys):
-    path = str(tmp_path / "v2.db")
-    documents = articles(8) + [("bridge", BRIDGE)]
-    format_2_sqlite_index(path, documents)
-    with pytest.raises(IndexFormatError, match="has storage format 2.*detector.reference.migrate"):
+def migrated_after_an_interruption(path: str, documents, found: int, capsys):
+    """The old-format index at ``path`` is refused, half migrated (still refused), then migrated
+    by the command; returns it opened."""
+    with pytest.raises(IndexFormatError, match=f"has storage format {found}, this version reads format 4.*"
+                                               "detector.reference.migrate"):
         open_index(path)
     storage = open_storage(path, upgrade=True)
     storage.add_many([entry(i, t) for i, t in documents[:4]])  # a migration stopped half way
     storage.close()
-    with pytest.raises(IndexFormatError, match="has storage format 2"):
+    with pytest.raises(IndexFormatError, match=f"has storage format {found}"):
         open_index(path)
-    assert migrate.main([path]) == 0 and "migrated 9 documents" in capsys.readouterr().out
-    index = open_index(path)
+    assert migrate.main([path]) == 0 and f"migrated {len(documents)} documents" in capsys.readouterr().out
+    return open_index(path)
+
+
+def test_a_format_2_sqlite_index_is_migrated_even_when_interrupted(tmp_path, capsys):
+    path = str(tmp_path / "v2.db")
+    documents = articles(8) + [("bridge", BRIDGE)]
+    format_2_sqlite_index(path, documents)
+    index = migrated_after_an_interruption(path, documents, 2, capsys)
     terms = ["meet", "official", "northbridg", "ferri"]
     assert index.storage.frequencies(terms) == term_counts(documents, terms)
     assert index.query(BRIDGE_PARAPHRASE)[0].source_id == "bridge"
@@ -82,15 +89,7 @@ def test_a_format_3_sqlite_index_is_migrated_even_when_interrupted(tmp_path, cap
     path = str(tmp_path / "v3.db")
     documents = articles(8, seed=2) + [("bridge", BRIDGE)]
     format_3_sqlite_index(path, documents)
-    with pytest.raises(IndexFormatError, match="has storage format 3, this version reads format 4.*migrate"):
-        open_index(path)
-    storage = open_storage(path, upgrade=True)
-    storage.add_many([entry(i, t) for i, t in documents[:4]])  # a migration stopped half way
-    storage.close()
-    with pytest.raises(IndexFormatError, match="has storage format 3"):
-        open_index(path)
-    assert migrate.main([path]) == 0 and "migrated 9 documents" in capsys.readouterr().out
-    index = open_index(path)
+    index = migrated_after_an_interruption(path, documents, 3, capsys)
     connection = index.storage.connection
     assert connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'bands'").fetchone() is None
     keys = connection.execute("SELECT COUNT(*) FROM buckets").fetchone()[0]
