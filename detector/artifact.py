@@ -20,7 +20,9 @@ import numpy as np
 
 from detector import __version__
 
-FORMAT_VERSION = 10  # history: CHANGELOG.md, "Artifact formats"
+FORMAT_VERSION = 11  # history: CHANGELOG.md, "Artifact formats"
+# Formats this code reads: 10 is 11 without the machine_paraphrase attribute's other kinds of rewriter.
+READABLE_FORMATS = frozenset({10, FORMAT_VERSION})
 MANIFEST = "manifest.json"
 ARRAYS_SUFFIX = ".npz"
 RUNTIME_LIBRARIES = ("numpy", "scikit-learn")
@@ -107,14 +109,14 @@ def read_manifest(folder: str | Path) -> dict:
 def check_format(manifest: dict, folder: str | Path) -> None:
     """Refuse an artifact of another format, saying what to do about it."""
     found = manifest.get("format_version")
-    if found == FORMAT_VERSION:
+    if found in READABLE_FORMATS:
         return
     written_by = f"spun-detector {manifest.get('code_version', '(unknown version)')}"
     if isinstance(found, int) and found > FORMAT_VERSION:
         raise ArtifactError(f"model at {folder} has artifact format {found}, written by {written_by}; this "
                             f"spun-detector {__version__} reads format {FORMAT_VERSION}: upgrade spun-detector")
     raise ArtifactError(f"model at {folder} has artifact format {found}, written by {written_by}; this "
-                        f"spun-detector {__version__} reads format {FORMAT_VERSION} only: retrain the model with "
+                        f"spun-detector {__version__} reads formats {_listed(READABLE_FORMATS)} only: retrain the model with "
                         f"'spun-detector train' (docs/training.md) or use {written_by}")
 
 
@@ -140,3 +142,7 @@ def require_features(model: str, stored: Sequence[str], computed: Sequence[str],
         raise ArtifactError(f"the {model} model at {folder} was trained on other features than this code computes "
                             f"(this code adds {missing or 'none'}, lacks {unknown or 'none'}, or orders them "
                             f"differently): retrain the model or use the spun-detector version that wrote it")
+
+
+def _listed(formats) -> str:
+    return " and ".join(str(number) for number in sorted(formats))

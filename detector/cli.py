@@ -174,6 +174,8 @@ def command_spin(args) -> int:
 
 
 def command_train(args) -> int:
+    if args.add_rewriters:
+        return command_add_rewriters(args)
     if args.base:
         return command_refit(args)
     if args.labeled or args.clean:
@@ -183,6 +185,24 @@ def command_train(args) -> int:
     config = default_config(args.data or DEFAULT_DATA, args.output, seed=args.seed, max_articles=args.max_articles,
                             cache_dir=args.cache_dir, policies=tuple(args.policies or TrainingConfig.policies))
     folder = train(config)
+    print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
+    return 0
+
+
+def command_add_rewriters(args) -> int:
+    """Train the machine_paraphrase attribute's other kinds of rewriter on --data and add them to --from."""
+    from detector.training.recipe import add_rewriter_kinds, default_config
+
+    if not args.base or args.labeled or args.clean:
+        raise UserError("--add-rewriters takes the model to add them to (--from MODEL) and the shared data (--data), "
+                        "not --labeled or --clean")
+    if Path(args.output).resolve() == Path(args.base).resolve():
+        raise UserError("--output must differ from --from: the new model is written next to its base")
+    config = default_config(args.data or DEFAULT_DATA, args.output, seed=args.seed,
+                            **({"version": args.version} if args.version else {}))
+    if not config.rewrites:
+        raise UserError(f"--add-rewriters needs a paraphrase_llm/ folder in {args.data or DEFAULT_DATA}")
+    folder = add_rewriter_kinds(args.base, config)
     print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
     return 0
 
@@ -338,7 +358,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--labeled", nargs="+", metavar="PATH", help="JSONL {id, text, labels: {spun_text?, "
                                                                     "machine_paraphrase?}}: e.g. moderators' decisions")
     train.add_argument("--clean", nargs="+", metavar="PATH", help="your own clean text: .txt files, folders, JSONL")
-    train.add_argument("--version", help="the refitted model's version (default: the base's +refit.<time>)")
+    train.add_argument("--add-rewriters", action="store_true",
+                       help="with --from and --data: train machine_paraphrase's LLM and paraphrasing-tool kinds and "
+                            "add them to MODEL, keeping everything else byte for byte")
+    train.add_argument("--version", help="the new model's version (refit default: the base's +refit.<time>; "
+                                         "--add-rewriters default: the recipe's)")
     train.add_argument("--output", default="models/spun-detector-v1")
     train.add_argument("--seed", type=int, default=13)
     train.add_argument("--max-articles", type=int, help="cap each split (quick experiments)")

@@ -19,6 +19,7 @@ import numpy as np
 from detector.lexical import words_with_offsets
 
 STRONG_WEIGHT = 2.0   # a weight this far from 0 (a z-score) marks a strongly favoured word
+TELLING_WEIGHT = 1.0  # the least weight of a word shown as evidence (a span)
 PROFILE = ("mean_weight", "machine_word_share", "human_word_share")
 
 
@@ -64,13 +65,13 @@ class PhrasingLexicon:
                                 (weights <= -STRONG_WEIGHT).mean(axis=0)]).ravel()
 
     def telling_words(self, text: str, kind: str, limit: int) -> list[tuple[int, int, float]]:
-        """(begin, end, weight) of the words of ``text`` that ``kind`` favours most strongly, one
-        occurrence per word, strongest first."""
+        """(begin, end, weight) of the words of ``text`` that ``kind`` favours most (at least
+        ``TELLING_WEIGHT``), one occurrence per word, strongest first."""
         words, weights = self.word_weights(text)
         column = weights[:, self.kinds.index(kind)]
         found: dict[str, tuple[int, int, float]] = {}
         for (word, begin, end), weight in zip(words, column):
-            if weight >= STRONG_WEIGHT and word[0].isalpha() and word not in found:
+            if weight >= TELLING_WEIGHT and word[0].isalpha() and word not in found:
                 found[word] = (begin, end, float(weight))
         return sorted(found.values(), key=lambda item: -item[2])[:limit]
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+# "<kind>_wording": words a kind of rewriter favours (detector.rewriters); the kinds are those
+# detector.training.rewrites names.
 SpanKind = Literal["synonym", "numeral", "function_word", "tortured_phrase", "style_flip", "machine_translation",
-                   "hidden_characters"]
+                   "llm_polish_wording", "paraphraser_wording", "hidden_characters"]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from detector.language import LanguageGuess, detect_language
 from detector.lm import NgramStats
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
-from detector.machine_paraphrase import MachineParaphraseModel
+from detector.machine_paraphrase import KIND_SIGNAL, MachineParaphraseModel
 from detector.normalization import HIDDEN_WORDS, ReaderView, load_tables, reader_view
 from detector.result import Result, Span, Window
 from detector.settings import Settings
@@ -112,9 +112,13 @@ class Detector:
         engine = build_engine(arrays, token_model, tortured_phrases(artifact, settings), settings.span_min_score)
         machine = None
         if settings.machine_paraphrase:
-            machine = MachineParaphraseModel.from_arrays(arrays, float(manifest[MACHINE_CATEGORY]["threshold"]),
-                                                         engine.substitutions.stats)
+            record = manifest[MACHINE_CATEGORY]
+            machine = MachineParaphraseModel.from_arrays(arrays, float(record["threshold"]), engine.substitutions.stats,
+                                                         record.get("rewriters", {}).get("thresholds"))
             require_features(MACHINE_CATEGORY, machine.forest.feature_names, MACHINE_FEATURE_NAMES, artifact.folder)
+            for kind, forest in (machine.rewriters.forests.items() if machine.rewriters else ()):
+                require_features(f"{MACHINE_CATEGORY} {kind}", forest.feature_names, machine.rewriters.feature_names,
+                                 artifact.folder)
         index = None
         if settings.index:
             from detector.reference import open_index
@@ -143,11 +147,14 @@ class Detector:
             return replace(result, reason=language.reason)
         spun = self._spun_evidence(view.text, tokens, num_words)
         scores = {CATEGORY: with_hidden_characters(spun.score, len(view.obfuscated))}
-        if self.machine is not None:
-            features = self.machine.features(view.text, tokens, spun.forms)
-            scores[MACHINE_CATEGORY] = float(self.machine.probability(features)[0])
-        categories = {name: score >= thresholds[name] for name, score in scores.items()}
         signals = {**spun.signals, **view.counts, HIDDEN_WORDS: len(view.obfuscated)}
+        kinds = {}
+        if self.machine is not None:
+            kinds = self.machine.kind_scores(view.text, self.machine.features(view.text, tokens, spun.forms))
+            scores[MACHINE_CATEGORY] = self.machine.score(kinds)
+            if len(kinds) > 1:
+                signals.update({f"{KIND_SIGNAL}{kind}": round(score, 6) for kind, score in kinds.items()})
+        categories = {name: score >= thresholds[name] for name, score in scores.items()}
         if categories[CATEGORY] and too_short_to_tell(num_words, signals):
             categories[CATEGORY] = False
             signals[TOO_SHORT] = 1
@@ -155,7 +162,7 @@ class Detector:
         if return_spans:
             spans = spun.spans
             if categories.get(MACHINE_CATEGORY):
-                spans = sorted(spans + self.machine.spans(view.text, scores[MACHINE_CATEGORY]), key=lambda s: -s.score)
+                spans = sorted(spans + self.machine.evidence(view.text, kinds), key=lambda s: -s.score)
             spans = [in_text_as_sent(s, text, view) for s in spans + hidden_character_spans(view)]
         window = spun.most_suspicious
         return replace(result, flagged=any(categories.values()), categories=categories,

@@ -42,13 +42,20 @@ def write_fixture_data(root: Path) -> Path:
 
 def train_fixture_model(data: Path, output: Path) -> Path:
     """Train the tiny model on a fixture data folder (``write_fixture_data``) into ``output``."""
-    from detector.training.recipe import TrainingConfig, train
+    from detector.training.recipe import train
 
-    config = TrainingConfig(news=[str(data / "news" / "bbc.jsonl")], output=str(output),
-                            machine_translations=[str(data / "mt" / "wmt21_fixture.xx-en.docs.jsonl")],
-                            tortured_phrases=str(FIXTURE_TORTURED), min_word_count=1, token_model_articles=60,
-                            command="python -m tests.fixture_model", context=TINY_CONTEXT)
-    return train(config)
+    return train(fixture_config(data, output))
+
+
+def fixture_config(data: Path, output: Path):
+    """The tiny model's recipe on a fixture data folder (``write_fixture_data``)."""
+    from detector.training.recipe import TrainingConfig
+
+    return TrainingConfig(news=[str(data / "news" / "bbc.jsonl")], output=str(output),
+                          machine_translations=[str(data / "mt" / "wmt21_fixture.xx-en.docs.jsonl")],
+                          rewrites=str(data / "paraphrase_llm"), tortured_phrases=str(FIXTURE_TORTURED),
+                          min_word_count=1, token_model_articles=60, command="python -m tests.fixture_model",
+                          context=TINY_CONTEXT)
 
 
 if __name__ == "__main__":

@@ -83,6 +83,22 @@ def test_an_older_format_is_refused_with_what_to_do(tiny_model, tmp_path):
         Detector.load(copy)
 
 
+def test_format_10_reads_as_a_model_with_translation_alone(tiny_model, tmp_path):
+    """Format 11 added the machine_paraphrase attribute's other kinds of rewriter; a format-10 model
+    has none and scores translation as before."""
+    def as_format_10(arrays):
+        for key in [k for k in arrays if k.startswith("machine_rewriter")]:
+            del arrays[key]
+
+    copy = edited_copy(tiny_model, tmp_path, edit_manifest=lambda m: m.update(format_version=10), edit_arrays=as_format_10)
+    old, new = Detector.load(copy), Detector.load(tiny_model)
+    assert old.machine.rewriters is None and new.machine.rewriters is not None
+    text = " ".join(fixture_translations(1, seed=9)[0]["hyps"]["SystemOne"])
+    result = old.score(text)
+    assert not [name for name in result.signals if name.startswith("machine_paraphrase_")]
+    assert result.category_scores["machine_paraphrase"] == new.score(text).signals["machine_paraphrase_translation"]
+
+
 def test_a_newer_format_asks_for_an_upgrade(tiny_model, tmp_path):
     copy = edited_copy(tiny_model, tmp_path, edit_manifest=lambda m: m.update(format_version=99))
     with pytest.raises(ArtifactError, match="upgrade spun-detector"):

@@ -117,3 +117,7 @@ def test_usage_mistakes_are_one_line(capsys):
     assert exit_.value.code == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "--jobs" in error and "--help" in error
+
+
+def test_adding_rewriters_needs_the_model_to_add_them_to(tmp_path, capsys):
+    assert "--from MODEL" in one_line_error(capsys, "train", "--add-rewriters", "--output", str(tmp_path / "m"))

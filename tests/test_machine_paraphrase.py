@@ -1,18 +1,25 @@
 import json
 import random
+from dataclasses import replace
 
 import numpy as np
+import pytest
 from sklearn.metrics import roc_auc_score
 
+from detector.artifact import read_artifact, sha256
 from detector.cli import main
 from detector.lexical import WordCachedCounter, skeleton_ngrams
+from detector.rewriters import aligned
+from detector.scoring import Detector
 from detector.style import STYLE_FEATURE_NAMES, style_features
 from detector.text import lm_form, tokenize
 from detector.training.lexical import lexical_model
 from detector.training.machine_paraphrase import HELD_OUT_SYSTEMS, TRANSLATION_SPLITS, translation_splits
+from detector.training.recipe import add_rewriter_kinds
 from detector.training.rewrites import LLM_POLISH, PARAPHRASER, read_rewrites, rewrite_splits
 from detector.training.translations import read_translations
-from tests.fixture_corpus import SENTENCES, fixture_translations, machine_wording
+from tests.fixture_corpus import SENTENCES, fixture_rewrites, fixture_translations, machine_wording
+from tests.fixture_model import fixture_config
 
 
 def write_jsonl(path, records):
@@ -69,6 +76,69 @@ def test_rewrites_keep_each_pair_and_question_in_one_split_and_leave_generated_a
     assert not groups["train"] & groups["test"] and not groups["validation"] & groups["test"]
 
 
+def test_llm_and_tool_rewrites_score_higher_and_name_their_kind(detector):
+    polish, quillbot = fixture_rewrites(30, seed=778)  # pairs and questions the model never saw
+    for records, kind in ((polish, LLM_POLISH), (quillbot, PARAPHRASER)):
+        human = [r["text"] for r in records if r["label"] == "human"]
+        machine = [r["text"] for r in records if r["label"] == "machine_paraphrase"]
+        results = [detector.score(t) for t in human + machine]
+        scores = [r.category_scores["machine_paraphrase"] for r in results]
+        assert roc_auc_score([0] * len(human) + [1] * len(machine), scores) > 0.9
+        for result in results:  # another kind's score counts where it reaches the threshold
+            threshold = result.thresholds["machine_paraphrase"]
+            flagging = [result.signals[f"machine_paraphrase_{k}"] for k in (LLM_POLISH, PARAPHRASER)
+                        if result.signals[f"machine_paraphrase_{k}"] >= threshold]
+            assert result.category_scores["machine_paraphrase"] == max(
+                [result.signals["machine_paraphrase_translation"], *flagging])
+        flagged = [r for r in results[len(human):] if r.categories["machine_paraphrase"]]
+        assert flagged
+        explained = 0
+        for result in flagged:  # the spans are the evidence of one kind that reached the threshold
+            reached = {"machine_translation" if k == "translation" else f"{k}_wording"
+                       for k in ("translation", LLM_POLISH, PARAPHRASER)
+                       if result.signals[f"machine_paraphrase_{k}"] >= result.thresholds["machine_paraphrase"]}
+            machine_spans = {s.kind for s in result.spans if s.kind.endswith("_wording") or s.kind == "machine_translation"}
+            assert len(machine_spans) <= 1 and machine_spans <= reached
+            explained += bool(machine_spans)
+        assert explained >= 0.8 * len(flagged)
+
+
+def test_a_kind_s_threshold_lands_on_the_attribute_s():
+    assert aligned(0.3, 0.3, 0.8) == pytest.approx(0.8) and aligned(0.0, 0.3, 0.8) == 0.0 and aligned(1.0, 0.3, 0.8) == 1.0
+    values = [aligned(p, 0.6, 0.8) for p in np.linspace(0, 1, 101)]
+    assert all(a < b for a, b in zip(values, values[1:]))  # order kept
+    assert (aligned(0.59, 0.6, 0.8) < 0.8) and (aligned(0.61, 0.6, 0.8) > 0.8)
+
+
+def test_every_kind_of_rewriter_has_a_span_kind_in_the_result_schema():
+    from typing import get_args
+
+    from detector.result import SpanKind
+
+    assert {f"{kind}_wording" for kind in (LLM_POLISH, PARAPHRASER)} <= set(get_args(SpanKind))
+
+
+def test_adding_rewriter_kinds_keeps_the_rest_of_the_model(tiny_model, fixture_data, tmp_path):
+    pytest.importorskip("matplotlib")
+    base = read_artifact(tiny_model)
+    folder = add_rewriter_kinds(tiny_model, replace(fixture_config(fixture_data, tmp_path / "new"), seed=5,
+                                                    version="9.9.9", command="add test"))
+    new = read_artifact(folder)
+    for name in ("statistics.npz", "candidates.npz", "context_model.npz", "tortured_phrases.csv"):
+        assert sha256(folder / name) == sha256(tiny_model / name)
+    for key, array in base.arrays.items():
+        if not key.startswith("machine_rewriter"):
+            np.testing.assert_array_equal(new.arrays[key], array)
+    record = new.manifest["machine_paraphrase"]["rewriters"]
+    assert record["added"]["to"]["version"] == base.manifest["version"] and record["kinds"] == [LLM_POLISH, PARAPHRASER]
+    assert "Added to model" in (folder / "MODEL_CARD.md").read_text()
+    before, after = Detector.load(tiny_model), Detector.load(folder)
+    text = " ".join(fixture_translations(1, seed=9)[0]["hyps"]["SystemOne"])
+    first, second = before.score(text), after.score(text)
+    assert first.category_scores["spun_text"] == second.category_scores["spun_text"]
+    assert first.signals["machine_paraphrase_translation"] == second.signals["machine_paraphrase_translation"]
+
+
 def test_style_features_are_finite_for_any_length(detector):
     stats = detector.engine.substitutions.stats
     for text in ("Hello.", "Officials said so", " ".join(SENTENCES)):
@@ -98,7 +168,7 @@ def test_flagged_machine_text_explains_itself_with_exact_spans(detector):
     flagged = [(t, r) for t, r in zip(texts, results) if r.categories["machine_paraphrase"]]
     assert flagged, "the tiny model flags none of its own machine wording"
     for text, result in flagged:
-        spans = [s for s in result.spans if s.kind == "machine_translation"]
+        spans = [s for s in result.spans if s.kind == "machine_translation" or s.kind.endswith("_wording")]
         assert spans and all(text[s.begin:s.end] == s.text for s in spans)
         assert max(s.score for s in spans) <= result.category_scores["machine_paraphrase"] + 1e-3  # rounding
     human = detector.score(" ".join(records[0]["refs"]["A"]))
@@ -136,8 +206,6 @@ def test_the_attribute_can_be_switched_off(tiny_model, detector):
 
 
 def test_boolean_settings_parse_words_and_refuse_nonsense():
-    import pytest
-
     from detector.settings import Settings
 
     assert Settings.from_env({"SPUN_DETECTOR_MACHINE_PARAPHRASE": "off"}).machine_paraphrase is False

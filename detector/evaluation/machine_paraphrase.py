@@ -1,5 +1,6 @@
 """The machine-paraphrase benchmark: held-out WMT21 translations (systems seen and never seen in
-training) against their human references, and native news."""
+training) against their human references, held-out LLM and QuillBot rewrites against human text of
+their kind, and native news."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,13 +9,16 @@ from tqdm import tqdm
 from detector.evaluation.metrics import binary_metrics
 from detector.training.corpora import Article
 from detector.training.machine_paraphrase import HELD_OUT_SYSTEMS
+from detector.training.rewrites import Rewrite
 
 MIN_TRANSLATION_WORDS = 150
+MIN_REWRITE_WORDS = 50
 
 
-def machine_paraphrase_benchmark(detector, translations: list, native: list[Article]) -> dict:
+def machine_paraphrase_benchmark(detector, translations: list, native: list[Article], rewrites: list[Rewrite] = ()) -> dict:
     """Machine-paraphrase metrics on test translations of 150+ words (all systems, systems seen
-    and never seen in training, per language pair and per system) and on native news."""
+    and never seen in training, per language pair and per system), on test rewrites of 50+ words
+    by kind of rewriter (each against the human texts of its family) and on native news."""
     translations = [t for t in translations if len(t.text.split()) >= MIN_TRANSLATION_WORDS]
     scored = [(t, _machine_score(detector, t.text)) for t in tqdm(translations, desc="translations", mininterval=5)]
     translations = [t for t, score in scored if score is not None]  # not English: not scored
@@ -36,11 +40,19 @@ def machine_paraphrase_benchmark(detector, translations: list, native: list[Arti
         rows = (systems == system) | (human & np.isin(sources, sources[systems == system]))
         name = f"{system} (held out)" if system in HELD_OUT_SYSTEMS else system
         table["by system"][name] = binary_metrics(scores[rows], labels[rows], threshold)
+    table["by kind of rewriter"] = {kind: _rewrites_metrics(detector, [r for r in rewrites if r.kind == kind], threshold)
+                                    for kind in sorted({r.kind for r in rewrites})}
     native_texts = [a.text for a in native if len(a.text.split()) >= MIN_TRANSLATION_WORDS]
     native_scores = np.array([score for text in tqdm(native_texts, desc="native news", mininterval=5)
                               if (score := _machine_score(detector, text)) is not None])
     table["native news"] = binary_metrics(native_scores, np.zeros(len(native_scores)), threshold)
     return table
+
+
+def _rewrites_metrics(detector, rewrites: list[Rewrite], threshold: float) -> dict:
+    scored = [(r.label, _machine_score(detector, r.text)) for r in rewrites if len(r.text.split()) >= MIN_REWRITE_WORDS]
+    scored = [(label, score) for label, score in scored if score is not None]
+    return binary_metrics(np.array([score for _, score in scored]), np.array([label for label, _ in scored]), threshold)
 
 
 def _machine_score(detector, text: str) -> float | None:

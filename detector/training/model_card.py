@@ -189,6 +189,39 @@ By language pair:
 By system:
 
 {metrics_markdown(test.get('by system', {}))}
+{_rewriters_section(record, test)}"""
+
+
+def _rewriters_section(record: dict, test: dict) -> str:
+    """The kinds of rewriter beyond translation, where the model has them."""
+    rewriters = record.get("rewriters")
+    if not rewriters:
+        return ""
+    added = rewriters.get("added")
+    how = (f"Added to model {added['to']['version']} (everything else kept byte for byte): `{added['command']}`, "
+           f"seed {added['seed']}, {added['trained_at']}, {added.get('seconds', '?')} s." if added else "")
+    return f"""
+### Other kinds of rewriter: {', '.join(rewriters['kinds'])}
+
+Real rewrites from {record.get('rewrites') or 'paraphrase_llm/'}: ChatGPT polish of ACL abstracts
+against the abstracts (`llm_polish`), QuillBot output against human answers to the same course
+questions (`paraphraser`), split 70 / 10 / 20 by pair and question. Each kind: a gradient-boosted
+classifier over the style features and the phrasing profile (words each kind favours, learned from
+its training pairs), with native news, the other family's human texts and human translations as
+negatives; its threshold flags at most 1% of native validation news and 2% of each set of human
+validation texts, and its scores are mapped onto the translation threshold. The attribute's score
+is the largest kind's. {how} Documents: {json.dumps(rewriters['documents'])}; thresholds
+{json.dumps({k: round(v, 4) for k, v in rewriters['thresholds'].items()})}.
+
+Validation (the kind's own probability and threshold):
+
+{metrics_markdown(rewriters.get('validation', {}))}
+
+Human validation texts flagged by each kind: {json.dumps(rewriters.get('validation_human_flagged', {}))}
+
+Test (held-out pairs and questions, 50+ words, the attribute's score against the human texts of the same family):
+
+{metrics_markdown(test.get('by kind of rewriter', {}))}
 """
 
 

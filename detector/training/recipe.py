@@ -9,6 +9,7 @@ import json
 import math
 import platform
 import random
+import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -24,7 +25,7 @@ from tqdm import tqdm
 from wordfreq import word_frequency
 
 from detector import __version__
-from detector.artifact import library_versions, write_artifact
+from detector.artifact import library_versions, read_artifact, write_artifact
 from detector.candidates import CandidateTable
 from detector.context_model import ContextModel
 from detector.evaluation.machine_paraphrase import machine_paraphrase_benchmark
@@ -36,6 +37,7 @@ from detector.lm import NgramStats
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
 from detector.morphology import base_forms
+from detector.rewriters import RewriterKinds
 from detector.scoring import (
     DOCUMENT_PREFIX,
     TOKEN_PREFIX,
@@ -59,8 +61,15 @@ from detector.training.corpora import (
     read_paraphrase_paragraphs,
     split_of,
 )
-from detector.training.machine_paraphrase import train_machine_paraphrase, translation_splits
-from detector.training.model_card import write_model_card
+from detector.training.machine_paraphrase import (
+    TRANSLATION_SPLITS,
+    TranslationSplits,
+    train_machine_paraphrase,
+    translation_splits,
+)
+from detector.training.model_card import CARD, HISTOGRAM_PLOT, ROC_PLOT, card_text, write_model_card
+from detector.training.rewriters import train_rewriter_kinds
+from detector.training.rewrites import Rewrite, read_rewrites, rewrite_splits
 from detector.training.spinner import Spinner
 from detector.training.statistics import build_statistics
 from detector.training.thesaurus import Thesaurus, build_candidate_table
@@ -95,6 +104,7 @@ class TrainingConfig:
     paraphrases: str | None = None
     translations: list[str] = field(default_factory=list)  # WMT21 documents: references are clean validation
     machine_translations: list[str] = field(default_factory=list)  # WMT21 files for the machine_paraphrase model
+    rewrites: str | None = None  # a paraphrase_llm/ folder: real LLM and QuillBot rewrites, other kinds of rewriter
     output: str = "models/spun-detector-v1"
     seed: int = 13
     min_rate: float = 0.05
@@ -107,7 +117,7 @@ class TrainingConfig:
     tortured_phrases: str | None = None  # CSV of known spinner phrases; shipped inside the artifact
     max_articles: int | None = None
     min_word_count: int = 3
-    version: str = "1.12.0"
+    version: str = "1.13.0"
     command: str = ""
 
 
@@ -349,11 +359,15 @@ def train(config: TrainingConfig) -> Path:
     translations_by_split = translation_splits(config.machine_translations)
     machine, machine_record = train_machine_paraphrase(stats, translations_by_split, pools.train,
                                                        pools.validation, config.seed)
+    rewrites = rewriter_splits(config)
+    if rewrites:
+        machine.rewriters, machine_record["rewriters"] = rewriter_kinds(stats, rewrites, translations_by_split, pools,
+                                                                         config, machine.threshold)
     manifest = {
         "name": "spun-detector", "version": config.version, "code_version": __version__,
         "thresholds_by_length": thresholds.to_list(), "feature_names": list(FEATURE_NAMES),
         MACHINE_CATEGORY: {**machine_record, "feature_names": list(MACHINE_FEATURE_NAMES),
-                           "translations": config.machine_translations},
+                           "translations": config.machine_translations, "rewrites": config.rewrites},
         "metrics": {"validation": metrics_by_subset(scores, labels, subsets, per_document),
                     "validation_by_length": metrics_by_subset(scores, labels,
                                                               np.array([thresholds.band_name(n) for n in num_words]),
@@ -385,10 +399,60 @@ def train(config: TrainingConfig) -> Path:
     test = spin_benchmark(detector, pools.test, thesaurus, seed=config.seed + 1000)
     manifest["metrics"]["test"] = test.metrics
     manifest["metrics"][f"{MACHINE_CATEGORY}_test"] = machine_paraphrase_benchmark(
-        detector, translations_by_split.test, pools.test)
+        detector, translations_by_split.test, pools.test, rewrites.get("test", []))
     manifest["training"]["seconds"] = round(time.time() - started, 1)
     manifest = write_artifact(folder, array_groups, manifest, files)
     write_model_card(folder, manifest, test.scores, test.labels, test.subsets)
+    return folder
+
+
+def rewriter_splits(config: TrainingConfig) -> dict[str, list[Rewrite]]:
+    """The recipe's real rewrites by split (none when it names no ``rewrites`` folder)."""
+    return rewrite_splits(read_rewrites(config.rewrites), TRANSLATION_SPLITS) if config.rewrites else {}
+
+
+def rewriter_kinds(stats: NgramStats, rewrites: dict[str, list[Rewrite]], translations: TranslationSplits,
+                   pools: Pools, config: TrainingConfig, threshold: float) -> tuple[RewriterKinds, dict]:
+    """The machine_paraphrase attribute's kinds of rewriter beyond translation."""
+    references = [t.text for t in translations.validation if t.label == 0]
+    return train_rewriter_kinds(stats, rewrites, references, [a.text for a in pools.train],
+                                [a.text for a in pools.validation], config.seed, threshold)
+
+
+def add_rewriter_kinds(base: str | Path, config: TrainingConfig) -> Path:
+    """A copy of the model in ``base`` whose machine_paraphrase attribute gains the kinds of
+    rewriter this recipe trains; every other array and file is kept byte for byte, so spun_text
+    and the translation scores stay as they were. Needs no PyTorch."""
+    started = time.time()
+    artifact = read_artifact(base)
+    detector = Detector.load(base, Settings.from_env(tortured_phrases=""))
+    pools = classifier_pools(config)
+    split_pools(pools, config)
+    translations, rewrites = translation_splits(config.machine_translations), rewriter_splits(config)
+    if not rewrites:
+        raise ValueError("adding kinds of rewriter needs the recipe's paraphrase_llm/ folder")
+    machine = detector.machine
+    machine.rewriters, record = rewriter_kinds(detector.engine.substitutions.stats, rewrites, translations, pools,
+                                               config, machine.threshold)
+    record["added"] = {"to": {"path": str(base), "version": artifact.manifest["version"]}, "command": config.command,
+                       "seed": config.seed, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    groups = {"models": {**{key: value for key, value in artifact.arrays.items() if key.startswith((TOKEN_PREFIX, DOCUMENT_PREFIX))},
+                         **machine.to_arrays()}}
+    kept = tuple(artifact.folder / name for name in artifact.manifest["files"]
+                 if name.endswith(".npz") and name != "models.npz")
+    files = {TORTURED_PHRASES_FILE: artifact.file(TORTURED_PHRASES_FILE)} if artifact.file(TORTURED_PHRASES_FILE) else {}
+    manifest = {key: value for key, value in artifact.manifest.items() if key != "files"}
+    manifest["version"] = config.version
+    manifest[MACHINE_CATEGORY] = {**manifest[MACHINE_CATEGORY], "rewrites": config.rewrites, "rewriters": record}
+    folder = Path(config.output)
+    write_artifact(folder, groups, manifest, files, kept)
+    manifest["metrics"][f"{MACHINE_CATEGORY}_test"] = machine_paraphrase_benchmark(
+        Detector.load(folder, Settings.from_env(tortured_phrases="")), translations.test, pools.test, rewrites["test"])
+    record["added"]["seconds"] = round(time.time() - started, 1)
+    manifest = write_artifact(folder, groups, manifest, files, kept)
+    for plot in (ROC_PLOT, HISTOGRAM_PLOT):
+        shutil.copyfile(artifact.folder / plot, folder / plot)
+    (folder / CARD).write_text(card_text(manifest))
     return folder
 
 
@@ -401,6 +465,7 @@ def default_config(data_dir: str, output: str, **overrides) -> TrainingConfig:
         paraphrases=str(data / "paraphrase" / "mrpc_train.tsv"),
         translations=sorted(glob.glob(str(data / "mt" / "wmt21_*.docs.jsonl"))),
         machine_translations=sorted(glob.glob(str(data / "mt" / "wmt21_*.jsonl"))),
+        rewrites=str(data / "paraphrase_llm") if (data / "paraphrase_llm").is_dir() else None,
         tortured_phrases=_existing(data / "tortured" / "tortured_phrases_dev.csv"),
         output=output, command=" ".join(["spun-detector"] + sys.argv[1:]), **overrides)
 

@@ -9,11 +9,15 @@ function element(tag, props, children) {
   return node;
 }
 
-const VERDICTS = {spun_text: "Likely spun", machine_paraphrase: "Likely machine-translated"};
+const VERDICTS = {spun_text: "Likely spun", machine_paraphrase: "Likely machine-rewritten"};
+// Kinds of rewriter whose favoured wording a span shows (span kind "<kind>_wording").
+const REWRITERS = {llm_polish: "LLMs polishing text", paraphraser: "paraphrasing tools"};
 
 function explain(span) {
+  const rewriter = span.kind.endsWith("_wording") ? span.kind.slice(0, -"_wording".length) : null;
   const why = span.kind === "hidden_characters" ? `hidden characters; reads as “${span.likely_original}”`
-    : span.likely_original ? `likely original: “${span.likely_original}”` : "machine-translation wording";
+    : span.likely_original ? `likely original: “${span.likely_original}”`
+    : rewriter ? `wording ${REWRITERS[rewriter] || rewriter} favour` : "machine-translation wording";
   return `${why} (${span.kind}, ${span.score.toFixed(2)})`;
 }
 
@@ -134,7 +138,7 @@ function show(text, result) {
   }
   const flagged = Object.keys(result.categories).filter((name) => result.categories[name]);
   verdict.textContent = flagged.length ? flagged.map((name) => VERDICTS[name] || name).join("; ")
-                                       : "No sign of spinning or machine translation";
+                                       : "No sign of spinning or machine rewriting";
   verdict.className = result.flagged ? "flagged" : "clean";
   const scores = Object.entries(result.category_scores).map(([name, score]) =>
     `${name} score ${score.toFixed(3)} (threshold ${result.thresholds[name].toFixed(3)})`);
