@@ -210,7 +210,7 @@ classifier over the style features and the phrasing profile (words each kind fav
 its training pairs), with native news, the other family's human texts and human translations as
 negatives; its threshold flags at most 1% of native validation news and 2% of each set of human
 validation texts, and its scores are mapped onto the translation threshold. The attribute's score
-is the largest kind's. {how} Documents: {json.dumps(rewriters['documents'])}; thresholds
+is the translation score unless another kind reaches the threshold. {how} Documents: {json.dumps(rewriters['documents'])}; thresholds
 {json.dumps({k: round(v, 4) for k, v in rewriters['thresholds'].items()})}.
 
 Validation (the kind's own probability and threshold):
