@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from detector.reference import migrate, open_index
-from detector.reference.fingerprints import unpack
-from detector.reference.index import ReferenceIndex, entry, fingerprint_keys
+from detector.reference.fingerprints import fingerprint_keys, unpack
+from detector.reference.index import ReferenceIndex, entry
 from detector.reference.redis_storage import RedisStorage
 from detector.reference.sqlite_storage import FTS_HASH_BYTES, PAGE_BYTES
 from detector.reference.storage import IndexFormatError, open_storage

@@ -15,6 +15,7 @@ SHINGLE_SIZE = 5
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # P(candidate) = 1 - (1 - J^4)^32: 0.23 at J = 0.3, 0.87 at J = 0.5, 0.9999 at J = 0.8
 NUMERALS = {word: str(value) for value, word in enumerate(NUMERAL_WORDS)}
+MIN_SHINGLES = 5  # fewer immutable 5-grams (a text of a dozen words) make no reliable fingerprint
 HASH_DTYPE = np.dtype("<u4")  # datasketch's default MinHash input hash is 32 bits (SHA-1 prefix)
 
 
@@ -65,6 +66,12 @@ def band_keys(signature: MinHash) -> list[bytes]:
     """One key per LSH band: documents sharing any key become candidates of each other."""
     values = np.asarray(signature.hashvalues, dtype=np.uint64).reshape(BANDS, ROWS)
     return [bytes([band]) + hashlib.blake2b(row.tobytes(), digest_size=8).digest() for band, row in enumerate(values)]
+
+
+def fingerprint_keys(hashes: np.ndarray) -> list[bytes]:
+    """LSH band keys of a fingerprint; none for texts too short to fingerprint, whose few
+    shingles would put them in the same buckets as every other short text."""
+    return band_keys(minhash(hashes)) if hashes.size >= MIN_SHINGLES else []
 
 
 def containment(query: np.ndarray, source: np.ndarray) -> float:

@@ -12,11 +12,9 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import replace
 from itertools import chain
 
-import numpy as np
-
 from detector.inputs import DocumentError, check_id, check_text
 from detector.normalization import ReaderView, reader_view
-from detector.reference.fingerprints import band_keys, containment, minhash, pack, shingle_hashes, unpack
+from detector.reference.fingerprints import containment, fingerprint_keys, pack, shingle_hashes, unpack
 from detector.reference.matching import Prepared, describe, evidence, prepare
 from detector.reference.sketch import pack as pack_sketch
 from detector.reference.sketch import unpack as unpack_sketch
@@ -27,7 +25,6 @@ from detector.result import Match
 from detector.text import Token, is_capitalized_name
 
 MIN_CONTAINMENT = 0.5
-MIN_SHINGLES = 5  # fewer immutable 5-grams (a text of a dozen words) make no reliable fingerprint
 MAX_REFERENCE_CHARS = 2_000_000
 LEXICAL_CANDIDATES = 12
 LEXICAL_RATIO = 0.25  # of the best BM25 score: a rewrite's source scores far above its topic's other articles
@@ -36,12 +33,6 @@ NAME_PRIORITY = 16
 POSTING_BUDGET = 1000  # postings a lexical search may read beyond its rarest term: bounds its time
 REGION_TOKENS = 200
 ENTRY_CHUNK = 16  # documents a pool process takes at a time: some milliseconds of work each
-
-
-def fingerprint_keys(hashes: np.ndarray) -> list[bytes]:
-    """LSH band keys of a fingerprint; none for texts too short to fingerprint, whose few
-    shingles would put them in the same buckets as every other short text."""
-    return band_keys(minhash(hashes)) if hashes.size >= MIN_SHINGLES else []
 
 
 def entry(document_id: str, text: str) -> Entry:

@@ -15,8 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from detector.reference.fingerprints import unpack
-from detector.reference.index import fingerprint_keys
+from detector.reference.fingerprints import fingerprint_keys, unpack
 from detector.reference.storage import (
     MAX_CANDIDATES,
     SQLITE_FORMAT,
