@@ -25,6 +25,7 @@ FORMAT_VERSION = 11  # history: CHANGELOG.md, "Artifact formats"
 READABLE_FORMATS = frozenset({10, FORMAT_VERSION})
 MANIFEST = "manifest.json"
 ARRAYS_SUFFIX = ".npz"
+MODELS_GROUP = "models"  # the arrays group of the fitted models (token, document, machine_paraphrase)
 RUNTIME_LIBRARIES = ("numpy", "scikit-learn")
 
 
@@ -90,6 +91,17 @@ def write_artifact(folder: str | Path, arrays: dict[str, dict[str, np.ndarray]],
                 "files": {name: sha256(folder / name) for name in (*names, *copied.values())}}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
+
+
+def write_on_base(folder: str | Path, base: Artifact, models: dict[str, np.ndarray], manifest: dict,
+                  file_keys: Sequence[str]) -> dict:
+    """Write an artifact whose ``models.npz`` holds ``models`` and whose other arrays, and the files
+    ``base``'s manifest names under ``file_keys``, are ``base``'s copied byte for byte (a refit, or
+    kinds of rewriter added to a model); returns the manifest as written."""
+    kept = tuple(base.folder / name for name in base.manifest["files"]
+                 if name.endswith(ARRAYS_SUFFIX) and name != MODELS_GROUP + ARRAYS_SUFFIX)
+    files = {key: base.file(key) for key in file_keys if base.file(key)}
+    return write_artifact(folder, {MODELS_GROUP: models}, manifest, files or None, kept)
 
 
 def read_manifest(folder: str | Path) -> dict:

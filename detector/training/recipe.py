@@ -25,7 +25,7 @@ from tqdm import tqdm
 from wordfreq import word_frequency
 
 from detector import __version__
-from detector.artifact import library_versions, read_artifact, write_artifact
+from detector.artifact import library_versions, read_artifact, write_artifact, write_on_base
 from detector.candidates import CandidateTable
 from detector.context_model import ContextModel
 from detector.evaluation.machine_paraphrase import machine_paraphrase_benchmark
@@ -436,20 +436,17 @@ def add_rewriter_kinds(base: str | Path, config: TrainingConfig) -> Path:
                                                config, machine.threshold)
     record["added"] = {"to": {"path": str(base), "version": artifact.manifest["version"]}, "command": config.command,
                        "seed": config.seed, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    groups = {"models": {**{key: value for key, value in artifact.arrays.items() if key.startswith((TOKEN_PREFIX, DOCUMENT_PREFIX))},
-                         **machine.to_arrays()}}
-    kept = tuple(artifact.folder / name for name in artifact.manifest["files"]
-                 if name.endswith(".npz") and name != "models.npz")
-    files = {TORTURED_PHRASES_FILE: artifact.file(TORTURED_PHRASES_FILE)} if artifact.file(TORTURED_PHRASES_FILE) else {}
+    models = {**{key: value for key, value in artifact.arrays.items() if key.startswith((TOKEN_PREFIX, DOCUMENT_PREFIX))},
+              **machine.to_arrays()}
     manifest = {key: value for key, value in artifact.manifest.items() if key != "files"}
     manifest["version"] = config.version
     manifest[MACHINE_CATEGORY] = {**manifest[MACHINE_CATEGORY], "rewrites": config.rewrites, "rewriters": record}
     folder = Path(config.output)
-    write_artifact(folder, groups, manifest, files, kept)
+    write_on_base(folder, artifact, models, manifest, (TORTURED_PHRASES_FILE,))
     manifest["metrics"][f"{MACHINE_CATEGORY}_test"] = machine_paraphrase_benchmark(
         Detector.load(folder, Settings.from_env(tortured_phrases="")), translations.test, pools.test, rewrites["test"])
     record["added"]["seconds"] = round(time.time() - started, 1)
-    manifest = write_artifact(folder, groups, manifest, files, kept)
+    manifest = write_on_base(folder, artifact, models, manifest, (TORTURED_PHRASES_FILE,))
     for plot in (ROC_PLOT, HISTOGRAM_PLOT):
         shutil.copyfile(artifact.folder / plot, folder / plot)
     (folder / CARD).write_text(card_text(manifest))

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from detector.artifact import ARRAYS_SUFFIX, read_artifact, write_artifact
+from detector.artifact import read_artifact, write_on_base
 from detector.features import FEATURE_NAMES
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
@@ -247,9 +247,6 @@ def _write(base: Detector, config: RefitConfig, document, thresholds: LengthThre
     models.update(document.to_arrays(DOCUMENT_PREFIX))
     if machine is not None:
         models.update(machine.to_arrays(FOREST_PREFIX))
-    kept = tuple(base_artifact.folder / name for name in base_artifact.manifest["files"]
-                 if name.endswith(ARRAYS_SUFFIX) and name != "models.npz")
-    tortured = base_artifact.file(TORTURED_PHRASES_FILE)
     manifest = {key: value for key, value in base.manifest.items() if key not in ("files", "metrics", "refit")}
     machine_record = {**base.manifest[MACHINE_CATEGORY],
                       "threshold": machine_threshold if machine is not None else base.machine.threshold}
@@ -264,8 +261,7 @@ def _write(base: Detector, config: RefitConfig, document, thresholds: LengthThre
                   "attributes": records, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                   "seconds_to_fit": round(time.time() - started, 1)},
     })
-    write_artifact(config.output, {"models": models}, manifest,
-                   {TORTURED_PHRASES_FILE: tortured} if tortured else None, kept)
+    write_on_base(config.output, base_artifact, models, manifest, (TORTURED_PHRASES_FILE,))
     return Path(config.output)
 
 
