@@ -3,7 +3,7 @@ translation (or translation there and back): a lexical model's score and the doc
 features feed a gradient-boosted classifier, and the word n-grams that pushed the lexical score up
 are the local evidence. Models that have them add other kinds of rewriter (``detector.rewriters``:
 an LLM polishing text, a paraphrasing tool), whose evidence is the wording that kind favours; the
-attribute's score is the largest kind's."""
+attribute's score is the translation score unless another kind reaches the threshold (``score``)."""
 from __future__ import annotations
 
 import numpy as np
