@@ -47,7 +47,7 @@ from detector.text import token_forms, tokenize
 from detector.training.corpora import read_jsonl, split_of, typed_plainly
 from detector.training.lexical import lexical_model
 from detector.training.machine_paraphrase import attribute_classifier
-from detector.training.phrasing import phrasing_weights
+from detector.training.phrasing import phrasing_lexicon
 from detector.training.recipe import classifier_pools, default_config
 from detector.training.translations import read_translations
 
@@ -186,9 +186,7 @@ def fit_and_score(train: dict[str, list[tuple[str, int]]], native: list[tuple[st
 
 def family_lexicon(train: dict[str, list[tuple[str, int]]], fitting: set[str]) -> PhrasingLexicon:
     """A phrasing lexicon with one kind per training family, learned from its rows in ``fitting``."""
-    return PhrasingLexicon.from_weights({name: phrasing_weights([t for t, _ in part if t in fitting],
-                                                                [y for t, y in part if t in fitting])
-                                         for name, part in train.items()})
+    return phrasing_lexicon({name: [(t, y) for t, y in part if t in fitting] for name, part in train.items()})
 
 
 def single_feature_aucs(tests: dict[str, list[tuple[str, int]]], documents: FeatureCache,

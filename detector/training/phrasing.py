@@ -8,11 +8,12 @@ times cannot weigh like "additionally" seen a thousand times."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from detector.lexical import words_with_offsets
+from detector.phrasing import PhrasingLexicon
 
 PRIOR_STRENGTH = 1000.0  # pseudo-counts of the prior, spread over the words by their share
 MIN_DOCUMENTS = 10       # a word needs this many documents (both sides together) to get a weight
@@ -37,3 +38,10 @@ def phrasing_weights(texts: Sequence[str], labels: Sequence[int]) -> dict[str, f
                 for side, total in ((machine, totals[1]), (human, totals[0]))]
     z = (log_odds[0] - log_odds[1]) / np.sqrt(1 / (machine + prior) + 1 / (human + prior))
     return dict(zip(vocabulary, np.clip(z, -MAX_WEIGHT, MAX_WEIGHT).tolist()))
+
+
+def phrasing_lexicon(families: Mapping[str, Sequence[tuple[str, int]]]) -> PhrasingLexicon:
+    """A lexicon with one kind per family (``{kind: [(text, label), ...]}``), each kind learned
+    from its own family's texts only."""
+    return PhrasingLexicon.from_weights({kind: phrasing_weights([text for text, _ in rows], [label for _, label in rows])
+                                         for kind, rows in families.items()})

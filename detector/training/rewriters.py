@@ -25,7 +25,7 @@ from detector.training.machine_paraphrase import (
     attribute_classifier,
     style_matrix,
 )
-from detector.training.phrasing import phrasing_weights
+from detector.training.phrasing import phrasing_lexicon
 from detector.training.rewrites import Rewrite
 
 FOLDS = 5
@@ -35,10 +35,10 @@ HUMAN_TRANSLATIONS = "human translations"
 
 def fit_lexicon(rewrites: list[Rewrite]) -> PhrasingLexicon:
     """One kind per kind of rewriter in ``rewrites``, each learned from its own family."""
-    kinds = list(dict.fromkeys(r.kind for r in rewrites))
-    return PhrasingLexicon.from_weights({kind: phrasing_weights([r.text for r in rewrites if r.kind == kind],
-                                                                [r.label for r in rewrites if r.kind == kind])
-                                         for kind in kinds})
+    families: dict[str, list[tuple[str, int]]] = {}
+    for r in rewrites:
+        families.setdefault(r.kind, []).append((r.text, r.label))
+    return phrasing_lexicon(families)
 
 
 def cross_fitted_profiles(rewrites: list[Rewrite], kinds: tuple[str, ...]) -> np.ndarray:
