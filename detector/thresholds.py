@@ -19,6 +19,17 @@ MIN_BAND_DOCUMENTS = 100  # a band with fewer clean validation documents takes t
 MIN_THRESHOLD = 0.5
 
 
+def lowest_threshold(clean_scores: np.ndarray, max_false_positive_rate: float, floor: float = MIN_THRESHOLD) -> float:
+    """The lowest threshold (not under ``floor``) that flags at most ``max_false_positive_rate`` of
+    ``clean_scores``: just above the clean score that the allowed flags leave below it. (A quantile
+    interpolates between scores, and on a hundred documents can let one more through.)"""
+    ordered = np.sort(np.asarray(clean_scores, dtype=float))
+    allowed = int(np.floor(max_false_positive_rate * len(ordered) + 1e-9))
+    if allowed >= len(ordered):
+        return floor
+    return float(max(floor, ordered[len(ordered) - allowed - 1] + 1e-6))
+
+
 @dataclass(frozen=True)
 class LengthThresholds:
     edges: tuple[int, ...]    # first word count of each band, ascending, starting at 0
@@ -39,13 +50,10 @@ class LengthThresholds:
                edges: tuple[int, ...] = LENGTH_BANDS) -> "LengthThresholds":
         """Per band, the lowest threshold that flags at most ``max_false_positive_rate`` of the
         clean validation documents of that length."""
-        def lowest(scores: np.ndarray) -> float:
-            return float(max(MIN_THRESHOLD, np.quantile(scores, 1 - max_false_positive_rate) + 1e-6))
-
-        pooled = lowest(clean_scores)
+        pooled = lowest_threshold(clean_scores, max_false_positive_rate)
         band = np.searchsorted(edges, num_words, side="right") - 1
-        values = tuple(lowest(clean_scores[band == k]) if np.sum(band == k) >= MIN_BAND_DOCUMENTS else pooled
-                       for k in range(len(edges)))
+        values = tuple(lowest_threshold(clean_scores[band == k], max_false_positive_rate)
+                       if np.sum(band == k) >= MIN_BAND_DOCUMENTS else pooled for k in range(len(edges)))
         return cls(tuple(edges), values)
 
     def to_list(self) -> list[dict]:

@@ -5,7 +5,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import KNeighborsClassifier
 
 from detector.features import FEATURE_NAMES
-from detector.thresholds import MIN_BAND_DOCUMENTS, LengthThresholds
+from detector.thresholds import MIN_BAND_DOCUMENTS, MIN_THRESHOLD, LengthThresholds, lowest_threshold
 from detector.training.recipe import out_of_fold_scores
 from tests.fixture_corpus import fixture_articles
 
@@ -23,6 +23,17 @@ def test_each_length_band_keeps_its_own_false_positive_rate():
     assert thresholds(199) == thresholds.values[0] and thresholds(200) == thresholds.values[1]
     assert thresholds.band_name(5) == "0-199 words" and thresholds.band_name(900) == "200+ words"
     assert LengthThresholds.from_list(thresholds.to_list()) == thresholds
+
+
+def test_the_lowest_threshold_flags_no_more_than_the_rate_on_small_sets():
+    rng = np.random.default_rng(2)
+    for size in (50, 99, 100, 106, 114, 212, 1001):
+        scores = 0.5 + 0.5 * rng.random(size)
+        for rate in (0.01, 0.02, 0.0075):
+            threshold = lowest_threshold(scores, rate)
+            allowed = int(rate * size + 1e-9)
+            assert np.sum(scores >= threshold) == allowed  # at most the rate, and no stricter than needed
+    assert lowest_threshold(np.zeros(10), 0.01) == MIN_THRESHOLD
 
 
 def test_a_band_without_enough_validation_documents_takes_the_pooled_threshold():

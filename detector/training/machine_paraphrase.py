@@ -19,6 +19,7 @@ from detector.lm import NgramStats
 from detector.machine_paraphrase import FEATURE_NAMES, MachineParaphraseModel
 from detector.style import style_features
 from detector.text import token_forms, tokenize
+from detector.thresholds import lowest_threshold
 from detector.training.compile import compile_forest, compile_lexical
 from detector.training.corpora import Article, split_of
 from detector.training.lexical import lexical_model
@@ -129,7 +130,7 @@ def train_machine_paraphrase(stats: NgramStats, splits: TranslationSplits, nativ
 
     native_texts = [a.text for a in native_validation[:MAX_NATIVE_DOCUMENTS]]
     native_scores = model.probability(attribute_features(lexical, native_texts, stats, "validation native"))
-    model.threshold = float(max(0.5, np.quantile(native_scores, 1 - MAX_FALSE_POSITIVE_RATE) + 1e-6))
+    model.threshold = lowest_threshold(native_scores, MAX_FALSE_POSITIVE_RATE)
     record = {
         "threshold": model.threshold, "held_out_systems": sorted(HELD_OUT_SYSTEMS),
         "splits": [list(s) for s in TRANSLATION_SPLITS],

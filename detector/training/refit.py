@@ -32,7 +32,7 @@ from detector.machine_paraphrase import FOREST_PREFIX
 from detector.scoring import CATEGORY, DOCUMENT_PREFIX, TORTURED_PHRASES_FILE, Detector, document_probability
 from detector.settings import Settings
 from detector.text import token_forms, tokenize
-from detector.thresholds import LengthThresholds
+from detector.thresholds import LengthThresholds, lowest_threshold
 from detector.training.compile import compile_forest
 from detector.training.corpora import Article, read_articles, split_of
 from detector.training.machine_paraphrase import MAX_FALSE_POSITIVE_RATE as MACHINE_MAX_FALSE_POSITIVE_RATE
@@ -201,7 +201,7 @@ def refit_machine_paraphrase(base: Detector, data: UserData, anchors: Anchors, s
     classifier = attribute_classifier(seed).fit(machine_features(base, fit.texts, "machine_paraphrase features"),
                                                 np.array(fit.labels))
     scores = classifier.predict_proba(machine_features(base, negatives, "machine_paraphrase threshold"))[:, 1]
-    threshold = float(max(0.5, np.quantile(scores, 1 - MACHINE_MAX_FALSE_POSITIVE_RATE) + 1e-6))
+    threshold = lowest_threshold(scores, MACHINE_MAX_FALSE_POSITIVE_RATE)
     record = {"refitted": True, "fitted_on": {"machine": fit.count(1), "not_machine": fit.count(0)},
               "threshold_documents": len(negatives), "max_false_positive_rate": MACHINE_MAX_FALSE_POSITIVE_RATE}
     return compile_forest(classifier, MACHINE_FEATURE_NAMES), threshold, record

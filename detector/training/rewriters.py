@@ -17,6 +17,7 @@ from detector.evaluation.metrics import binary_metrics
 from detector.lm import NgramStats
 from detector.phrasing import PROFILE, PhrasingLexicon
 from detector.rewriters import RewriterKinds, rewriter_feature_names
+from detector.thresholds import lowest_threshold
 from detector.training.compile import compile_forest
 from detector.training.machine_paraphrase import (
     MAX_FALSE_POSITIVE_RATE,
@@ -91,10 +92,9 @@ def train_rewriter_kinds(stats: NgramStats, rewrites: dict[str, list[Rewrite]], 
     machine = {kind: _probabilities(model, stats, [r.text for r in validation if r.kind == kind and r.label == 1], kind)[kind]
                for kind in lexicon.kinds}
     for kind in lexicon.kinds:
-        limits = [np.quantile(values[kind], 1 - (MAX_FALSE_POSITIVE_RATE if name == "native news"
-                                                 else MAX_HUMAN_FALSE_POSITIVE_RATE))
-                  for name, values in probabilities.items()]
-        model.thresholds[kind] = float(max(0.5, max(limits) + 1e-6))
+        model.thresholds[kind] = max(lowest_threshold(values[kind], MAX_FALSE_POSITIVE_RATE if name == "native news"
+                                                      else MAX_HUMAN_FALSE_POSITIVE_RATE)
+                                     for name, values in probabilities.items())
     record = {
         "kinds": list(lexicon.kinds), "thresholds": model.thresholds, "on_the_scale_of": threshold,
         "documents": {**{kind: int((kinds == kind).sum()) for kind in lexicon.kinds}, "native_negatives": len(native)},
