@@ -30,11 +30,12 @@ from sklearn.metrics import roc_auc_score
 
 from detector.evaluation.pools import sampled_test_articles
 from detector.evaluation.reports import write_report
-from detector.evaluation.synonym_sources import FluentSpinner, embedding_thesaurus, tortured_thesaurus
+from detector.evaluation.synonym_sources import FluentSpinner
 from detector.scoring import Detector
 from detector.settings import Settings
 from detector.text import STOPWORDS, token_forms, tokenize
 from detector.training.spinner import Spinner
+from detector.training.synonym_sources import embedding_thesaurus, tortured_thesaurus
 from detector.training.thesaurus import Thesaurus
 
 TOPS = (50, 200, 1000)

@@ -121,7 +121,7 @@ def main() -> None:
     token_articles, classifier_articles = split_pools(pools, config)
     train_count, validation_count, benchmark_count = args.articles
 
-    spins = spun_pairs(token_articles, config, thesaurus, config.seed + 7)  # the token model's, as in training
+    spins = spun_pairs(token_articles, config, [thesaurus], config.seed + 7)  # the token model's, as in training
     examples = [pair_examples(recognizer, spun)
                 for _, spun in tqdm(spins, total=len(token_articles), desc="token pairs", mininterval=5)]
     pair_features, pair_labels, pair_words = stacked_examples(examples)
@@ -138,8 +138,8 @@ def main() -> None:
     def prepared(texts, desc):
         return [prepare(recognizer, detector.engine.tortured, t) for t in tqdm(texts, desc=desc, mininterval=5)]
 
-    training = classifier_documents(classifier_articles[:train_count], config, thesaurus)
-    validation = validation_documents(pools.validation[:validation_count], config, thesaurus)
+    training = classifier_documents(classifier_articles[:train_count], config, [thesaurus])
+    validation = validation_documents(pools.validation[:validation_count], config, [thesaurus])
     later = benchmark_articles(pools.validation[validation_count:], benchmark_count)
     texts, labels, subsets = spun_benchmark_texts(later, thesaurus, seed=2026)
     sets = {"training": DocumentSet(prepared(training.texts, "training"), training.labels, training.subsets,

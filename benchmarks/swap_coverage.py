@@ -22,11 +22,12 @@ import time
 from detector.evaluation.reports import write_report
 from detector.evaluation.spin import BENCHMARK_POLICIES, benchmark_articles
 from detector.evaluation.swap_coverage import coverage
-from detector.evaluation.synonym_sources import FluentSpinner, embedding_thesaurus, tortured_thesaurus
+from detector.evaluation.synonym_sources import FluentSpinner
 from detector.scoring import Detector
 from detector.settings import Settings
 from detector.training.recipe import classifier_pools, default_config
 from detector.training.spinner import Spinner
+from detector.training.synonym_sources import embedding_thesaurus, tortured_thesaurus
 from detector.training.thesaurus import Thesaurus
 
 POLICIES = BENCHMARK_POLICIES + ("first",)

@@ -27,10 +27,11 @@ import numpy as np
 from detector.evaluation.metrics import binary_metrics
 from detector.evaluation.pools import sampled_test_articles
 from detector.evaluation.reports import write_report
-from detector.evaluation.synonym_sources import FluentSpinner, embedding_thesaurus, tortured_thesaurus
+from detector.evaluation.synonym_sources import FluentSpinner
 from detector.scoring import Detector
 from detector.settings import Settings
 from detector.training.spinner import Spinner
+from detector.training.synonym_sources import embedding_thesaurus, tortured_thesaurus
 from detector.training.thesaurus import Thesaurus
 
 RATES = (0.1, 0.2)

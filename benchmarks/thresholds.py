@@ -71,12 +71,12 @@ def main() -> None:
     pools = classifier_pools(config)
     _, classifier_articles = split_pools(pools, config)
 
-    training = classifier_documents(classifier_articles, config, thesaurus)
+    training = classifier_documents(classifier_articles, config, [thesaurus])
     train_features, train_words = featurize(detector.engine, training.texts, "training documents")
     train_scores = out_of_fold_scores(document_classifier(config.seed), train_features, training.labels,
                                       training.groups)
     clean_news = (training.labels == 0) & (training.subsets == NEWS)
-    validation = validation_documents(pools.validation, config, thesaurus)
+    validation = validation_documents(pools.validation, config, [thesaurus])
     features, words = featurize(detector.engine, validation.texts, "validation documents")
     scores = document_probability(detector.classifier, features)
 

@@ -93,15 +93,16 @@ def write_artifact(folder: str | Path, arrays: dict[str, dict[str, np.ndarray]],
     return manifest
 
 
-def write_on_base(folder: str | Path, base: Artifact, models: dict[str, np.ndarray], manifest: dict,
+def write_on_base(folder: str | Path, base: Artifact, groups: dict[str, dict[str, np.ndarray]], manifest: dict,
                   file_keys: Sequence[str]) -> dict:
-    """Write an artifact whose ``models.npz`` holds ``models`` and whose other arrays, and the files
-    ``base``'s manifest names under ``file_keys``, are ``base``'s copied byte for byte (a refit, or
-    kinds of rewriter added to a model); returns the manifest as written."""
+    """Write an artifact with the array ``groups`` given (``{MODELS_GROUP: ...}`` for a refit, or
+    kinds of rewriter added to a model) and ``base``'s other array files, and the files ``base``'s
+    manifest names under ``file_keys``, copied byte for byte; returns the manifest as written."""
+    written = {group + ARRAYS_SUFFIX for group in groups}
     kept = tuple(base.folder / name for name in base.manifest["files"]
-                 if name.endswith(ARRAYS_SUFFIX) and name != MODELS_GROUP + ARRAYS_SUFFIX)
+                 if name.endswith(ARRAYS_SUFFIX) and name not in written)
     files = {key: base.file(key) for key in file_keys if base.file(key)}
-    return write_artifact(folder, {MODELS_GROUP: models}, manifest, files or None, kept)
+    return write_artifact(folder, groups, manifest, files or None, kept)
 
 
 def read_manifest(folder: str | Path) -> dict:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 POLICIES = ("uniform", "frequency", "first")  # detector.training.spinner.POLICIES, spelled out to keep start-up light
+SYNONYM_SOURCES = ("moby", "embedding", "tortured")  # detector.training.synonym_sources.SYNONYM_SOURCES, the same
 
 EXIT_USER_ERROR = 2
 DEFAULT_DATA = "../shared/data"
@@ -176,6 +177,8 @@ def command_spin(args) -> int:
 def command_train(args) -> int:
     if args.add_rewriters:
         return command_add_rewriters(args)
+    if args.retrain_spun_text:
+        return command_retrain_spun_text(args)
     if args.base:
         return command_refit(args)
     if args.labeled or args.clean:
@@ -183,7 +186,8 @@ def command_train(args) -> int:
     from detector.training.recipe import TrainingConfig, default_config, train
 
     config = default_config(args.data or DEFAULT_DATA, args.output, seed=args.seed, max_articles=args.max_articles,
-                            cache_dir=args.cache_dir, policies=tuple(args.policies or TrainingConfig.policies))
+                            cache_dir=args.cache_dir, policies=tuple(args.policies or TrainingConfig.policies),
+                            synonym_sources=tuple(args.synonym_sources or TrainingConfig.synonym_sources))
     folder = train(config)
     print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
     return 0
@@ -203,6 +207,26 @@ def command_add_rewriters(args) -> int:
     if not config.rewrites:
         raise UserError(f"--add-rewriters needs a paraphrase_llm/ folder in {args.data or DEFAULT_DATA}")
     folder = add_rewriter_kinds(args.base, config)
+    print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
+    return 0
+
+
+def command_retrain_spun_text(args) -> int:
+    """Train --from's spun_text attribute again on --data with the spinner's --synonym-sources."""
+    from detector.training.recipe import TrainingConfig, default_config, retrain_spun_text
+
+    if not args.base or args.labeled or args.clean or args.add_rewriters:
+        raise UserError("--retrain-spun-text takes the model to start from (--from MODEL) and the shared data (--data), "
+                        "not --labeled, --clean or --add-rewriters")
+    if Path(args.output).resolve() == Path(args.base).resolve():
+        raise UserError("--output must differ from --from: the new model is written next to its base")
+    config = default_config(args.data or DEFAULT_DATA, args.output, seed=args.seed, max_articles=args.max_articles,
+                            policies=tuple(args.policies or TrainingConfig.policies),
+                            synonym_sources=tuple(args.synonym_sources or TrainingConfig.synonym_sources),
+                            **({"version": args.version} if args.version else {}))
+    if "tortured" in config.synonym_sources and not config.tortured_phrases:
+        raise UserError(f"the tortured synonym source needs tortured/tortured_phrases_dev.csv in {args.data or DEFAULT_DATA}")
+    folder = retrain_spun_text(args.base, config)
     print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
     return 0
 
@@ -361,8 +385,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--add-rewriters", action="store_true",
                        help="with --from and --data: train machine_paraphrase's LLM and paraphrasing-tool kinds and "
                             "add them to MODEL, keeping everything else byte for byte")
+    train.add_argument("--retrain-spun-text", action="store_true",
+                       help="with --from and --data: train spun_text again (candidates, token model, classifier) with "
+                            "--synonym-sources, keeping the statistics, context model and machine_paraphrase")
+    train.add_argument("--synonym-sources", nargs="+", choices=SYNONYM_SOURCES,
+                       help="vocabularies of the training spinner and of the candidate originals (default: moby)")
     train.add_argument("--version", help="the new model's version (refit default: the base's +refit.<time>; "
-                                         "--add-rewriters default: the recipe's)")
+                                         "--add-rewriters and --retrain-spun-text default: the recipe's)")
     train.add_argument("--output", default="models/spun-detector-v1")
     train.add_argument("--seed", type=int, default=13)
     train.add_argument("--max-articles", type=int, help="cap each split (quick experiments)")

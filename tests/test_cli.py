@@ -96,6 +96,13 @@ def test_command_line_policies_are_the_spinners():
     assert POLICIES == SPINNER_POLICIES
 
 
+def test_command_line_synonym_sources_are_the_trainings():
+    from detector.cli import SYNONYM_SOURCES
+    from detector.training.synonym_sources import SYNONYM_SOURCES as TRAINING_SOURCES
+
+    assert SYNONYM_SOURCES == TRAINING_SOURCES
+
+
 def test_terminal_format_says_what_the_reader_view_and_the_length_rules_found(tmp_path, model_args, capsys):
     (tmp_path / "short.txt").write_text(SPUN)
     (tmp_path / "hidden.txt").write_text(SPUN.replace("European", "Europ\u200bean"))

@@ -12,6 +12,7 @@ import random
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -25,8 +26,16 @@ from tqdm import tqdm
 from wordfreq import word_frequency
 
 from detector import __version__
-from detector.artifact import library_versions, read_artifact, write_artifact, write_on_base
+from detector.artifact import (
+    ARRAYS_SUFFIX,
+    MODELS_GROUP,
+    library_versions,
+    read_artifact,
+    write_artifact,
+    write_on_base,
+)
 from detector.candidates import CandidateTable
+from detector.compiled import CompiledLinear
 from detector.context_model import ContextModel
 from detector.evaluation.machine_paraphrase import machine_paraphrase_benchmark
 from detector.evaluation.metrics import metrics_by_subset
@@ -72,6 +81,7 @@ from detector.training.rewriters import train_rewriter_kinds
 from detector.training.rewrites import Rewrite, read_rewrites, rewrite_splits
 from detector.training.spinner import Spinner
 from detector.training.statistics import build_statistics
+from detector.training.synonym_sources import MOBY, load_synonym_sources
 from detector.training.thesaurus import Thesaurus, build_candidate_table
 from detector.training.token_model import (
     FREQUENCY_BINS,
@@ -113,6 +123,7 @@ class TrainingConfig:
     max_candidates: int = 50  # inverted-thesaurus originals per word for the context model to rank (as good as 100)
     context: ContextTrainingConfig = field(default_factory=ContextTrainingConfig)
     policies: tuple[str, ...] = ("uniform", "first")  # "frequency" stays unseen, for evaluation
+    synonym_sources: tuple[str, ...] = (MOBY,)  # the training spinner's vocabularies, and the candidate originals'
     cache_dir: str | None = None
     tortured_phrases: str | None = None  # CSV of known spinner phrases; shipped inside the artifact
     max_articles: int | None = None
@@ -228,19 +239,22 @@ def classifier_pools(config: TrainingConfig) -> Pools:
     return pools
 
 
-def spun_pairs(articles: list[Article], config: TrainingConfig, thesaurus: Thesaurus, seed: int):
+def spun_pairs(articles: list[Article], config: TrainingConfig, sources: Sequence[Thesaurus], seed: int):
     """Each clean article with one spun variant at a random rate of the training range, drawn
-    log-uniformly: light spinning, the hard case, gets as many examples as heavy spinning."""
+    log-uniformly: light spinning, the hard case, gets as many examples as heavy spinning. Each
+    variant's spinner draws on one of the synonym ``sources``, in turn by its seed."""
     rng = random.Random(seed)
     for article in articles:
         rate = math.exp(rng.uniform(math.log(config.min_rate), math.log(config.max_rate)))
         policy = rng.choice(config.policies)
-        yield article, Spinner(thesaurus, rate=rate, policy=policy, seed=rng.randrange(1 << 30)).spin(article.text)
+        spinner_seed = rng.randrange(1 << 30)
+        spinner = Spinner(sources[spinner_seed % len(sources)], rate=rate, policy=policy, seed=spinner_seed)
+        yield article, spinner.spin(article.text)
 
 
-def labelled(articles: list[Article], config: TrainingConfig, thesaurus: Thesaurus, seed: int):
+def labelled(articles: list[Article], config: TrainingConfig, sources: Sequence[Thesaurus], seed: int):
     texts, labels = [], []
-    for article, spun in spun_pairs(articles, config, thesaurus, seed):
+    for article, spun in spun_pairs(articles, config, sources, seed):
         texts += [article.text, spun.text]
         labels += [0, 1]
     return texts, labels
@@ -293,19 +307,19 @@ class Documents:
                    np.array([subset] * len(texts) + [singles_subset] * len(singles)))
 
 
-def classifier_documents(articles: list[Article], config: TrainingConfig, thesaurus: Thesaurus) -> Documents:
+def classifier_documents(articles: list[Article], config: TrainingConfig, sources: Sequence[Thesaurus]) -> Documents:
     """The classifier's training set: each article and a spun variant, and human paraphrases as
     hard negatives."""
     paraphrases = [a.text for a in read_paraphrase_paragraphs(config.paraphrases)] if config.paraphrases else []
-    return Documents.of(labelled(articles, config, thesaurus, config.seed), NEWS, paraphrases, PARAPHRASES)
+    return Documents.of(labelled(articles, config, sources, config.seed), NEWS, paraphrases, PARAPHRASES)
 
 
-def validation_documents(articles: list[Article], config: TrainingConfig, thesaurus: Thesaurus) -> Documents:
+def validation_documents(articles: list[Article], config: TrainingConfig, sources: Sequence[Thesaurus]) -> Documents:
     """Validation articles with spun variants (another seed), and modern clean news: the WMT21
     reference translations outside the test split."""
     translations = [a.text for path in config.translations for a in read_translation_references(path)
                     if split_of(a.id) != "test"]
-    return Documents.of(labelled(articles, config, thesaurus, config.seed + 1), "held-out news",
+    return Documents.of(labelled(articles, config, sources, config.seed + 1), "held-out news",
                         translations, "2020-21 news (WMT21 references)")
 
 
@@ -315,12 +329,72 @@ def document_classifier(seed: int) -> HistGradientBoostingClassifier:
 
 
 def train_token_model(engine: AnalysisEngine, articles: list[Article], config: TrainingConfig,
-                      thesaurus: Thesaurus):
+                      sources: Sequence[Thesaurus]):
     examples = [pair_examples(engine.substitutions, spun)
-                for _, spun in tqdm(spun_pairs(articles, config, thesaurus, config.seed + 7),
+                for _, spun in tqdm(spun_pairs(articles, config, sources, config.seed + 7),
                                     total=len(articles), desc="token model", mininterval=5)]
     features, labels, words = stacked_examples(examples)
     return fit_token_model(features, labels, example_weights(engine.substitutions, words, labels), config.seed)
+
+
+@dataclass
+class SpunTextFit:
+    """spun_text's fitted models, with what the manifest records of their training."""
+
+    token_model: CompiledLinear
+    classifier: HistGradientBoostingClassifier
+    thresholds: LengthThresholds
+    metrics: dict
+    documents: dict
+
+
+def fit_spun_text(arrays: dict[str, np.ndarray], pools: Pools, config: TrainingConfig, sources: Sequence[Thesaurus],
+                  tortured: TorturedPhraseRecognizer | None, span_min_score: float) -> SpunTextFit:
+    """The token model, the document classifier and its thresholds by length, on the statistics,
+    candidates and context model in ``arrays`` and on spins drawn from ``sources``."""
+    token_articles, classifier_articles = split_pools(pools, config)
+    token_model = compile_linear(train_token_model(build_engine(arrays, None, tortured, span_min_score),
+                                                   token_articles, config, sources), PAIR_FEATURES)
+    engine = build_engine(arrays, token_model, tortured, span_min_score)
+
+    training = classifier_documents(classifier_articles, config, sources)
+    train_features, train_words = featurize(engine, training.texts, "classifier features")
+    classifier = document_classifier(config.seed).fit(train_features, training.labels)
+    train_scores = out_of_fold_scores(classifier, train_features, training.labels, training.groups)
+    clean_news = (training.labels == 0) & (training.subsets == NEWS)
+
+    validation = validation_documents(pools.validation, config, sources)
+    features, num_words = featurize(engine, validation.texts, "validation features")
+    scores = document_probability(classifier, features)
+    labels, subsets = validation.labels, validation.subsets
+    clean_scores = np.r_[scores[labels == 0], train_scores[clean_news]]
+    thresholds = LengthThresholds.choose(clean_scores, np.r_[num_words[labels == 0], train_words[clean_news]],
+                                         MAX_FALSE_POSITIVE_RATE)
+    per_document = np.array([thresholds(n) for n in num_words])
+    metrics = {"validation": metrics_by_subset(scores, labels, subsets, per_document),
+               "validation_by_length": metrics_by_subset(scores, labels,
+                                                         np.array([thresholds.band_name(n) for n in num_words]),
+                                                         per_document)}
+    documents = {"token_model": len(token_articles), "classifier": len(training.texts),
+                 "validation": len(validation.texts), "test_pool": len(pools.test), "threshold_clean": len(clean_scores)}
+    return SpunTextFit(token_model, classifier, thresholds, metrics, documents)
+
+
+def spun_text_arrays(fitted: SpunTextFit) -> dict[str, np.ndarray]:
+    return {**fitted.token_model.to_arrays(TOKEN_PREFIX),
+            **compile_forest(fitted.classifier, FEATURE_NAMES).to_arrays(DOCUMENT_PREFIX)}
+
+
+def spinner_record(config: TrainingConfig) -> dict:
+    """The manifest's record of the training spins."""
+    return {"spin_rates": [config.min_rate, config.max_rate], "spinner_policies": list(config.policies),
+            "synonym_sources": list(config.synonym_sources), "max_candidates": config.max_candidates,
+            "token_model": {"frequency_bins": FREQUENCY_BINS, "max_positive_weight": MAX_POSITIVE_WEIGHT}}
+
+
+def candidate_arrays(stats: NgramStats, sources: dict[str, Thesaurus], config: TrainingConfig) -> dict[str, np.ndarray]:
+    """The candidate table's arrays: originals from every synonym source."""
+    return build_candidates(stats, Thesaurus.merged(list(sources.values())), config.max_candidates).to_arrays()
 
 
 def train(config: TrainingConfig) -> Path:
@@ -329,32 +403,15 @@ def train(config: TrainingConfig) -> Path:
     started = time.time()
     settings = Settings.from_env()
     tortured = TorturedPhraseRecognizer.from_csv(config.tortured_phrases) if config.tortured_phrases else None
-    thesaurus = Thesaurus.load()
+    thesaurus = Thesaurus.load()  # its words get vocabulary ids; the test benchmark spins with it
     pools = Pools()
     stats = statistics(config, pools, thesaurus_words(thesaurus)).with_prior(partial(word_frequency, lang="en"))
-    candidates = build_candidates(stats, thesaurus, config.max_candidates)
-    array_groups = {"statistics": stats.to_arrays(), "candidates": candidates.to_arrays(),
-                    "context_model": context_model(config, stats).to_arrays()}
+    context = context_model(config, stats)
+    sources = load_synonym_sources(config.synonym_sources, stats, context, config.tortured_phrases)
+    array_groups = {"statistics": stats.to_arrays(), "candidates": candidate_arrays(stats, sources, config),
+                    "context_model": context.to_arrays()}
     arrays = {name: values for group in array_groups.values() for name, values in group.items()}
-    token_articles, classifier_articles = split_pools(pools, config)
-    token_model = compile_linear(train_token_model(build_engine(arrays, None, tortured, settings.span_min_score),
-                                                   token_articles, config, thesaurus), PAIR_FEATURES)
-    engine = build_engine(arrays, token_model, tortured, settings.span_min_score)
-
-    training = classifier_documents(classifier_articles, config, thesaurus)
-    train_features, train_words = featurize(engine, training.texts, "classifier features")
-    classifier = document_classifier(config.seed).fit(train_features, training.labels)
-    train_scores = out_of_fold_scores(classifier, train_features, training.labels, training.groups)
-    clean_news = (training.labels == 0) & (training.subsets == NEWS)
-
-    validation = validation_documents(pools.validation, config, thesaurus)
-    features, num_words = featurize(engine, validation.texts, "validation features")
-    scores = document_probability(classifier, features)
-    labels, subsets = validation.labels, validation.subsets
-    clean_scores = np.r_[scores[labels == 0], train_scores[clean_news]]
-    thresholds = LengthThresholds.choose(clean_scores, np.r_[num_words[labels == 0], train_words[clean_news]],
-                                         MAX_FALSE_POSITIVE_RATE)
-    per_document = np.array([thresholds(n) for n in num_words])
+    fitted = fit_spun_text(arrays, pools, config, list(sources.values()), tortured, settings.span_min_score)
 
     translations_by_split = translation_splits(config.machine_translations)
     machine, machine_record = train_machine_paraphrase(stats, translations_by_split, pools.train,
@@ -365,23 +422,15 @@ def train(config: TrainingConfig) -> Path:
                                                                          config, machine.threshold)
     manifest = {
         "name": "spun-detector", "version": config.version, "code_version": __version__,
-        "thresholds_by_length": thresholds.to_list(), "feature_names": list(FEATURE_NAMES),
+        "thresholds_by_length": fitted.thresholds.to_list(), "feature_names": list(FEATURE_NAMES),
         MACHINE_CATEGORY: {**machine_record, "feature_names": list(MACHINE_FEATURE_NAMES),
                            "translations": config.machine_translations, "rewrites": config.rewrites},
-        "metrics": {"validation": metrics_by_subset(scores, labels, subsets, per_document),
-                    "validation_by_length": metrics_by_subset(scores, labels,
-                                                              np.array([thresholds.band_name(n) for n in num_words]),
-                                                              per_document)},
+        "metrics": fitted.metrics,
         "training": {
             "command": config.command, "seed": config.seed, "news": config.news, "corpora": config.corpora,
             "paraphrases": config.paraphrases, "translations": config.translations,
-            "spin_rates": [config.min_rate, config.max_rate],
-            "tortured_phrases": config.tortured_phrases, "spinner_policies": list(config.policies),
-            "context_model": asdict(config.context), "max_candidates": config.max_candidates,
-            "token_model": {"frequency_bins": FREQUENCY_BINS, "max_positive_weight": MAX_POSITIVE_WEIGHT},
-            "documents": {"token_model": len(token_articles), "classifier": len(training.texts),
-                          "validation": len(validation.texts), "test_pool": len(pools.test),
-                          "threshold_clean": len(clean_scores)},
+            "tortured_phrases": config.tortured_phrases, **spinner_record(config),
+            "context_model": asdict(config.context), "documents": fitted.documents,
             "statistics": {"vocabulary": len(stats.vocabulary), "tokens": int(stats.total),
                            **{name: len(t) for name, t in stats.tables.items()}},
             "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -390,9 +439,7 @@ def train(config: TrainingConfig) -> Path:
         },
     }
     folder = Path(config.output)
-    array_groups["models"] = {**token_model.to_arrays(TOKEN_PREFIX),
-                              **compile_forest(classifier, FEATURE_NAMES).to_arrays(DOCUMENT_PREFIX),
-                              **machine.to_arrays()}
+    array_groups[MODELS_GROUP] = {**spun_text_arrays(fitted), **machine.to_arrays()}
     files = {TORTURED_PHRASES_FILE: Path(config.tortured_phrases)} if config.tortured_phrases else {}
     write_artifact(folder, array_groups, manifest, files)
     detector = Detector.load(folder, Settings.from_env(tortured_phrases=""))
@@ -402,6 +449,41 @@ def train(config: TrainingConfig) -> Path:
         detector, translations_by_split.test, pools.test, rewrites.get("test", []))
     manifest["training"]["seconds"] = round(time.time() - started, 1)
     manifest = write_artifact(folder, array_groups, manifest, files)
+    write_model_card(folder, manifest, test.scores, test.labels, test.subsets)
+    return folder
+
+
+def retrain_spun_text(base: str | Path, config: TrainingConfig) -> Path:
+    """A copy of the model in ``base`` whose spun_text attribute is trained again, from the
+    candidate table on, with this recipe's synonym sources and spinner: the statistics, the
+    context model and the machine_paraphrase attribute are kept byte for byte. Needs no PyTorch."""
+    started = time.time()
+    artifact = read_artifact(base)
+    stats, context = NgramStats.from_arrays(artifact.arrays), ContextModel.from_arrays(artifact.arrays)
+    sources = load_synonym_sources(config.synonym_sources, stats, context, config.tortured_phrases)
+    candidates = candidate_arrays(stats, sources, config)
+    tortured = TorturedPhraseRecognizer.from_csv(artifact.file(TORTURED_PHRASES_FILE)) \
+        if artifact.file(TORTURED_PHRASES_FILE) else None
+    pools = classifier_pools(config)
+    fitted = fit_spun_text({**artifact.arrays, **candidates}, pools, config, list(sources.values()), tortured,
+                           Settings.from_env().span_min_score)
+    with np.load(artifact.folder / (MODELS_GROUP + ARRAYS_SUFFIX)) as models:
+        kept_models = {key: models[key] for key in models.files if not key.startswith((TOKEN_PREFIX, DOCUMENT_PREFIX))}
+    groups = {"candidates": candidates, MODELS_GROUP: {**spun_text_arrays(fitted), **kept_models}}
+    manifest = {key: value for key, value in artifact.manifest.items() if key != "files"}
+    manifest.update(version=config.version, thresholds_by_length=fitted.thresholds.to_list(),
+                    metrics={**manifest["metrics"], **fitted.metrics})
+    manifest["training"] = {**manifest["training"], **spinner_record(config), "documents": fitted.documents,
+                            "spun_text_retrained": {"from": {"path": str(base), "version": artifact.manifest["version"]},
+                                                    "command": config.command, "seed": config.seed,
+                                                    "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}}
+    folder = Path(config.output)
+    write_on_base(folder, artifact, groups, manifest, (TORTURED_PHRASES_FILE,))
+    test = spin_benchmark(Detector.load(folder, Settings.from_env(tortured_phrases="")), pools.test, Thesaurus.load(),
+                          seed=config.seed + 1000)
+    manifest["metrics"]["test"] = test.metrics
+    manifest["training"]["spun_text_retrained"]["seconds"] = round(time.time() - started, 1)
+    manifest = write_on_base(folder, artifact, groups, manifest, (TORTURED_PHRASES_FILE,))
     write_model_card(folder, manifest, test.scores, test.labels, test.subsets)
     return folder
 
@@ -442,11 +524,11 @@ def add_rewriter_kinds(base: str | Path, config: TrainingConfig) -> Path:
     manifest["version"] = config.version
     manifest[MACHINE_CATEGORY] = {**manifest[MACHINE_CATEGORY], "rewrites": config.rewrites, "rewriters": record}
     folder = Path(config.output)
-    write_on_base(folder, artifact, models, manifest, (TORTURED_PHRASES_FILE,))
+    write_on_base(folder, artifact, {MODELS_GROUP: models}, manifest, (TORTURED_PHRASES_FILE,))
     manifest["metrics"][f"{MACHINE_CATEGORY}_test"] = machine_paraphrase_benchmark(
         Detector.load(folder, Settings.from_env(tortured_phrases="")), translations.test, pools.test, rewrites["test"])
     record["added"]["seconds"] = round(time.time() - started, 1)
-    manifest = write_on_base(folder, artifact, models, manifest, (TORTURED_PHRASES_FILE,))
+    manifest = write_on_base(folder, artifact, {MODELS_GROUP: models}, manifest, (TORTURED_PHRASES_FILE,))
     for plot in (ROC_PLOT, HISTOGRAM_PLOT):
         shutil.copyfile(artifact.folder / plot, folder / plot)
     (folder / CARD).write_text(card_text(manifest))

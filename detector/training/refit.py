@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from detector.artifact import read_artifact, write_on_base
+from detector.artifact import MODELS_GROUP, read_artifact, write_on_base
 from detector.features import FEATURE_NAMES
 from detector.machine_paraphrase import CATEGORY as MACHINE_CATEGORY
 from detector.machine_paraphrase import FEATURE_NAMES as MACHINE_FEATURE_NAMES
@@ -176,7 +176,7 @@ def refit_spun_text(base: Detector, data: UserData, anchors: Anchors, seed: int)
     fit = Part(list(labeled.texts), list(labeled.labels))
     recipe, thesaurus = TrainingConfig(news=[]), Thesaurus.load()
     clean = [Article(f"clean:{k}", text) for k, text in enumerate(data.clean_fit)]
-    fit.add(*labelled(clean + anchors.fit, recipe, thesaurus, seed))  # each clean text and a spun variant
+    fit.add(*labelled(clean + anchors.fit, recipe, [thesaurus], seed))  # each clean text and a spun variant
     negatives = data.held_out_negatives(CATEGORY) + [a.text for a in anchors.held_out]
     check_enough(CATEGORY, fit, negatives)
     features, _ = featurize(base, fit.texts, "spun_text features")
@@ -261,7 +261,7 @@ def _write(base: Detector, config: RefitConfig, document, thresholds: LengthThre
                   "attributes": records, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                   "seconds_to_fit": round(time.time() - started, 1)},
     })
-    write_on_base(config.output, base_artifact, models, manifest, (TORTURED_PHRASES_FILE,))
+    write_on_base(config.output, base_artifact, {MODELS_GROUP: models}, manifest, (TORTURED_PHRASES_FILE,))
     return Path(config.output)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,17 @@ class Thesaurus:
                     phrases[head] = [e.lower() for e in entries]
                 elif WORD.match(head):
                     synonyms[head] = list(dict.fromkeys(words))
+        return cls(synonyms, phrases)
+
+    @classmethod
+    def merged(cls, thesauri: Sequence["Thesaurus"]) -> "Thesaurus":
+        """One thesaurus that lists under each headword every source's synonyms, in source order."""
+        synonyms: dict[str, list[str]] = {}
+        phrases: dict[str, list[str]] = {}
+        for thesaurus in thesauri:
+            for merged, own in ((synonyms, thesaurus.synonyms), (phrases, thesaurus.phrases)):
+                for head, entries in own.items():
+                    merged[head] = list(dict.fromkeys(merged.get(head, []) + entries))
         return cls(synonyms, phrases)
 
     def restricted(self, common: set[str], known: set[str]) -> "Thesaurus":
