@@ -1,6 +1,6 @@
-"""Storage formats 3 and 4 of the reference index: migration of format-2 and format-3 indexes
-(interrupted and run again), crash safety of the lexical index, and queries on a file opened
-read-only."""
+"""Storage formats 3 to 5 of the reference index: migration of format-2, format-3 and format-4
+indexes (interrupted and run again), crash safety of the lexical index, the shingle terms counted by
+FTS5 rather than the vocabulary, and queries on a file opened read-only."""
 import os
 import signal
 import sqlite3
@@ -13,9 +13,9 @@ from detector.reference import migrate, open_index
 from detector.reference.fingerprints import fingerprint_keys, unpack
 from detector.reference.index import ReferenceIndex, entry
 from detector.reference.redis_storage import RedisStorage
-from detector.reference.sqlite_storage import FTS_HASH_BYTES, PAGE_BYTES
-from detector.reference.storage import IndexFormatError, open_storage
-from detector.reference.terms import text_terms
+from detector.reference.sqlite_storage import FTS_HASH_BYTES, PAGE_BYTES, SHINGLE_ROWS
+from detector.reference.storage import SQLITE_FORMAT, IndexFormatError, open_storage
+from detector.reference.terms import is_shingle_term, text_terms
 from detector.training.spinner import Spinner
 from detector.training.thesaurus import Thesaurus
 from tests import test_reference
@@ -50,7 +50,7 @@ def term_counts(documents, terms):
 def migrated_after_an_interruption(path: str, documents, found: int, capsys):
     """The old-format index at ``path`` is refused, half migrated (still refused), then migrated
     by the command; returns it opened."""
-    with pytest.raises(IndexFormatError, match=f"has storage format {found}, this version reads format 4.*"
+    with pytest.raises(IndexFormatError, match=f"has storage format {found}, this version reads format {SQLITE_FORMAT}.*"
                                                "detector.reference.migrate"):
         open_index(path)
     storage = open_storage(path, upgrade=True)
@@ -73,16 +73,37 @@ def test_a_format_2_sqlite_index_is_migrated_even_when_interrupted(tmp_path, cap
     index.storage.connection.execute("INSERT INTO search (search, rank) VALUES ('integrity-check', 1)")
 
 
-def format_3_sqlite_index(path, documents):
-    """An index as format 3 wrote it: the band keys in a table of (key, id) indexed both ways."""
+def format_4_sqlite_index(path, documents, removed=()):
+    """An index as format 4 wrote it: the documents numbered by an implicit rowid, and a vocabulary
+    row for every term, shingle terms included. ``removed``: ids stored, then removed (gaps in the
+    numbers, which the upgrade must keep)."""
     storage = open_storage(path, create=True)
     storage.add_many([entry(i, t) for i, t in documents])
-    storage.connection.executescript(
+    for document_id in removed:
+        storage.remove(document_id)
+    kept = [(i, t) for i, t in documents if i not in removed]
+    counts = term_counts(kept, sorted({term for _, text in kept for term in text_terms(text) if is_shingle_term(term)}))
+    storage.close()
+    with sqlite3.connect(path) as connection:
+        for statement in ("CREATE TABLE documents_4 (id TEXT PRIMARY KEY, text TEXT NOT NULL)",
+                          "INSERT INTO documents_4 (rowid, id, text) SELECT doc, id, text FROM documents",
+                          "DROP TABLE documents", "ALTER TABLE documents_4 RENAME TO documents",
+                          "DROP TABLE search_terms", "PRAGMA user_version = 4"):
+            connection.execute(statement)
+        connection.executemany("INSERT INTO vocabulary (term, documents) VALUES (?, ?)", counts.items())
+    connection.close()
+
+
+def format_3_sqlite_index(path, documents):
+    """An index as format 3 wrote it: the band keys in a table of (key, id) indexed both ways."""
+    format_4_sqlite_index(path, documents)
+    connection = sqlite3.connect(path)
+    connection.executescript(
         "CREATE TABLE bands (key BLOB NOT NULL, doc_id TEXT NOT NULL);"
         "INSERT INTO bands SELECT key, documents.id FROM buckets JOIN documents ON documents.rowid = buckets.doc;"
         "CREATE INDEX bands_by_key ON bands (key); CREATE INDEX bands_by_doc ON bands (doc_id);"
         "DROP TABLE buckets; PRAGMA user_version = 3;")
-    storage.close()
+    connection.close()
 
 
 def test_a_format_3_sqlite_index_is_migrated_even_when_interrupted(tmp_path, capsys):
@@ -98,6 +119,52 @@ def test_a_format_3_sqlite_index_is_migrated_even_when_interrupted(tmp_path, cap
     assert index.query(BRIDGE_PARAPHRASE)[0].source_id == "bridge"
     spun = Spinner(Thesaurus.load(), rate=0.3, seed=4).spin(documents[5][1])
     assert index.query(spun.text)[0].source_id == documents[5][0]
+
+
+def test_a_format_4_sqlite_index_is_upgraded_in_place_keeping_its_document_numbers(tmp_path, capsys, monkeypatch):
+    """Format 4 -> 5 stores no document again: the documents table gets its numbers as an explicit
+    INTEGER PRIMARY KEY (the same numbers, gaps included) and the shingle terms' vocabulary rows
+    go, FTS5 counting those terms. Interrupted after the first step, it is still refused."""
+    path = str(tmp_path / "v4.db")
+    documents = articles(8, seed=3) + [("bridge", BRIDGE)]
+    removed = {documents[1][0], documents[4][0]}
+    format_4_sqlite_index(path, documents, removed)
+    kept = [(i, t) for i, t in documents if i not in removed]
+    numbers = dict(sqlite3.connect(path).execute("SELECT id, rowid FROM documents"))
+    monkeypatch.setattr(migrate, "entry", lambda *_: pytest.fail("format 4's entries are format 5's"))
+    open_storage(path, upgrade=True).close()  # stopped after the documents table was rebuilt
+    index = migrated_after_an_interruption(path, kept, 4, capsys)
+    connection = index.storage.connection
+    assert dict(connection.execute("SELECT id, doc FROM documents")) == numbers
+    assert connection.execute(f"SELECT COUNT(*) FROM vocabulary WHERE {SHINGLE_ROWS}").fetchone()[0] == 0
+    stored_consistently(index.storage, kept)
+    assert index.query(BRIDGE_PARAPHRASE)[0].source_id == "bridge"
+    spun = Spinner(Thesaurus.load(), rate=0.3, seed=5).spin(kept[2][1])
+    assert index.query(spun.text)[0].source_id == kept[2][0]
+
+
+def test_shingle_terms_are_counted_by_fts5_through_replacements_removals_and_vacuum(tmp_path):
+    """The vocabulary has no row for a shingle term, nor for a word of that form; FTS5 counts both
+    as the texts say, after texts are replaced and documents removed, and VACUUM (which may
+    renumber an implicit rowid) leaves the numbers that FTS5 and the band keys refer to."""
+    path = str(tmp_path / "counts.db")
+    documents = articles(10, seed=7) + [("bridge", BRIDGE), ("odd", "The code qdeadbeef came back. " + BRIDGE)]
+    storage = open_storage(path, create=True)
+    storage.add_many([entry(i, t) for i, t in documents])
+    replaced = [(i, text) for (i, _), (_, text) in zip(documents[:3], articles(3, seed=8))]
+    storage.add_many([entry(i, t) for i, t in replaced])
+    for document_id, _ in documents[3:6]:
+        assert storage.remove(document_id)
+    now = replaced + documents[6:]
+    assert "qdeadbeef" in text_terms(documents[-1][1])
+    assert storage.connection.execute(f"SELECT COUNT(*) FROM vocabulary WHERE {SHINGLE_ROWS}").fetchone()[0] == 0
+    stored_consistently(storage, now)
+    storage.connection.execute("VACUUM")
+    stored_consistently(storage, now)
+    index = ReferenceIndex(storage)
+    assert index.query(BRIDGE_PARAPHRASE)[0].source_id == "bridge"
+    spun = Spinner(Thesaurus.load(), rate=0.3, seed=6).spin(documents[7][1])
+    assert index.query(spun.text)[0].source_id == documents[7][0]
 
 
 @pytest.mark.integration
@@ -180,6 +247,7 @@ def stored_consistently(storage, documents):
     """The index agrees with the texts stored: document frequencies, and (SQLite) FTS5 and band keys."""
     terms = sorted({term for _, text in documents for term in text_terms(text)})
     assert storage.frequencies(terms) == term_counts(documents, terms)
+    assert storage.frequencies(["qffffffff", "nowher"]) == {}  # held by no document
     if hasattr(storage, "connection"):
         storage.connection.execute("INSERT INTO search (search, rank) VALUES ('integrity-check', 1)")
         assert storage.connection.execute("SELECT COUNT(*) FROM search_docsize").fetchone()[0] == len(documents)

@@ -2,9 +2,12 @@
 survives a crash and several processes can share the file. The format number is the file's
 ``user_version``; a file with documents but no number is format 1.
 
-The lexical index is a contentless FTS5 table (rowid = the document's rowid; its terms are not
-stored twice: taking a document out recomputes them from its text) and a ``vocabulary`` table of
-document frequencies, which FTS5 cannot give cheaply and which choosing rare query terms needs."""
+The lexical index is a contentless FTS5 table (rowid = the document's number; its terms are not
+stored twice: taking a document out recomputes them from its text). Choosing rare query terms needs
+their document frequencies: a ``vocabulary`` table counts the words' (FTS5 cannot give them cheaply
+for common words), and the sampled immutable 5-grams (``terms.is_shingle_term``), nearly all of the
+distinct terms and all of them rare or fairly rare, are counted by FTS5 itself when a query asks
+(``search_terms``, an fts5vocab table): since format 5 they have no row of their own to upsert."""
 from __future__ import annotations
 
 import os
@@ -24,10 +27,13 @@ from detector.reference.storage import (
     check_format,
     last_of_each,
 )
-from detector.reference.terms import text_terms
+from detector.reference.terms import is_shingle_term, text_terms
 
+DOCUMENTS = "CREATE TABLE IF NOT EXISTS {name} (doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, text TEXT NOT NULL)"
 SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, text TEXT NOT NULL)",
+    # The document number is an explicit INTEGER PRIMARY KEY (format 5): the FTS5 table and the band
+    # keys refer to it, and VACUUM may renumber an implicit rowid.
+    DOCUMENTS.format(name="documents"),
     # Apart from the texts, so that reading a fingerprint never walks a long text's overflow pages.
     "CREATE TABLE IF NOT EXISTS fingerprints (id TEXT PRIMARY KEY, hashes BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sketches (id TEXT PRIMARY KEY, sentences BLOB NOT NULL)",
@@ -36,8 +42,13 @@ SCHEMA = (
     # ``bands`` table of (key, id) with an index by key and one by id: three B-trees a key.)
     "CREATE TABLE IF NOT EXISTS buckets (key BLOB NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(terms, content='', tokenize='unicode61 remove_diacritics 0')",
+    # Document frequencies of the terms that are not shingle terms; those are read from FTS5's own
+    # doclists (format 5; formats 3 and 4 gave each of them a row here too).
     "CREATE TABLE IF NOT EXISTS vocabulary (term TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_terms USING fts5vocab(search, row)",
 )
+# The vocabulary rows of shingle terms (``is_shingle_term``) that formats 3 and 4 wrote.
+SHINGLE_ROWS = "term GLOB 'q" + "[0-9a-f]" * 8 + "'"
 MAX_VARIABLES = 900  # per statement: SQLite builds before 3.32 allow 999
 # FTS5 keeps new terms in memory up to this size before writing them out as a segment (default 1 MB):
 # a batch of 1,000 news articles fits, and fewer, larger segments need fewer merges.
@@ -50,6 +61,8 @@ PAGE_BYTES = 16384
 # Page cache while a batch is stored (SQLite's default is 2 MB): the pages a batch dirties are
 # read and changed many times over. Given back at the end of the batch.
 WRITE_CACHE_KIB = 256 << 10
+# The first format whose entries are the current format's (what ``_number_documents`` cannot change).
+SAME_ENTRIES_SINCE = 4
 COUNT = ("INSERT INTO vocabulary (term, documents) VALUES (?, ?) "
          "ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents")
 
@@ -85,13 +98,33 @@ class SQLiteStorage(ReferenceStorage):
         with self._transaction() as cursor:  # one writer at a time: a new file is set up once
             found = self._stored_format(cursor)
             check_format(str(self.path), found, SQLITE_FORMAT, upgrade)
-            self.upgrading = found is not None and found < SQLITE_FORMAT
+            # Format 4's entries (band keys, terms, sketches) are format 5's: only formats 1-3 need
+            # every document stored again; format 4 needs its documents table and vocabulary changed.
+            self.upgrading = found is not None and found < SAME_ENTRIES_SINCE
+            if found is not None and found < SQLITE_FORMAT:
+                self._number_documents(cursor)
             for statement in SCHEMA:
                 cursor.execute(statement)
             if cursor.execute("SELECT 1 FROM search_config WHERE k = 'hashsize'").fetchone() is None:
                 cursor.execute("INSERT INTO search (search, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))
             if found is None:
                 cursor.execute(f"PRAGMA user_version = {SQLITE_FORMAT}")
+
+    @staticmethod
+    def _number_documents(cursor: sqlite3.Cursor) -> None:
+        """Formats 1-4 to 5: the documents table again, each document keeping its rowid (which FTS5
+        and the band keys refer to) as an explicit INTEGER PRIMARY KEY. Done once, in the
+        transaction that opens the file for its upgrade."""
+        columns = cursor.execute("PRAGMA table_info(documents)").fetchall()
+        if any(name == "doc" and pk for _, name, _, _, _, pk in columns):
+            return  # an upgrade that was interrupted after this step
+        cursor.execute(DOCUMENTS.format(name="numbered_documents"))
+        cursor.execute("INSERT INTO numbered_documents (doc, id, text) SELECT rowid, id, text FROM documents")
+        cursor.execute("DROP TABLE documents")
+        cursor.execute("ALTER TABLE numbered_documents RENAME TO documents")
+
+    def outdated_ids(self):
+        return self.ids() if self.upgrading else []
 
     @staticmethod
     def _stored_format(cursor: sqlite3.Cursor) -> int | None:
@@ -195,7 +228,9 @@ class SQLiteStorage(ReferenceStorage):
 
     @staticmethod
     def _count(cursor: sqlite3.Cursor, counts: Counter[str]) -> None:
-        cursor.executemany(COUNT, [(term, counts[term]) for term in sorted(counts) if counts[term]])
+        """Adds ``counts`` to the vocabulary, but for the shingle terms (FTS5 counts those)."""
+        cursor.executemany(COUNT, [(term, counts[term]) for term in sorted(counts)
+                                   if counts[term] and not is_shingle_term(term)])
         if min(counts.values(), default=0) < 0:
             cursor.execute("DELETE FROM vocabulary WHERE documents <= 0")
 
@@ -234,12 +269,18 @@ class SQLiteStorage(ReferenceStorage):
         return [(doc_id, shared) for doc_id, shared in rows]
 
     def frequencies(self, terms):
+        """Words from the vocabulary; shingle terms from FTS5's doclists (each read whole, as the
+        search would read it: these terms are rare)."""
         found = {}
+        shingles = [term for term in terms if is_shingle_term(term)]
+        words = [term for term in terms if not is_shingle_term(term)]
         with self.lock:
-            for start in range(0, len(terms), MAX_VARIABLES):
-                chunk = terms[start:start + MAX_VARIABLES]
-                found.update(self.connection.execute(
-                    f"SELECT term, documents FROM vocabulary WHERE term IN ({','.join('?' * len(chunk))})", chunk))
+            for table, count, chosen in (("vocabulary", "documents", words), ("search_terms", "doc", shingles)):
+                for start in range(0, len(chosen), MAX_VARIABLES):
+                    chunk = chosen[start:start + MAX_VARIABLES]
+                    found.update(self.connection.execute(
+                        f"SELECT term, {count} FROM {table} WHERE term IN ({','.join('?' * len(chunk))}) "
+                        f"AND {count} > 0", chunk))
         return found
 
     def search(self, terms, limit):
@@ -260,6 +301,7 @@ class SQLiteStorage(ReferenceStorage):
     def mark_current_format(self):
         with self._transaction() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bands")  # formats 1-3's band keys, now in ``buckets``
+            cursor.execute(f"DELETE FROM vocabulary WHERE {SHINGLE_ROWS}")  # formats 3-4's, now counted by FTS5
             cursor.execute(f"PRAGMA user_version = {SQLITE_FORMAT}")
         self.upgrading = False
 

@@ -15,8 +15,10 @@ from typing import NamedTuple
 # Storage format of each backend: how it lays a document out, and what a document's entry is (its
 # keys, fingerprint, terms and sketch: changing those bumps both). 1: texts and band keys only;
 # 2: fingerprints stored too; 3: lexical index and sentence sketches; 4, SQLite only: band keys in
-# one table keyed (key, document number). Redis's layout did not change: its indexes need no upgrade.
-SQLITE_FORMAT, REDIS_FORMAT = 4, 3
+# one table keyed (key, document number); 5, SQLite only: the document number an explicit INTEGER
+# PRIMARY KEY, and no vocabulary row for the sampled immutable 5-grams (FTS5 counts them). Redis's
+# layout did not change: its indexes need no upgrade.
+SQLITE_FORMAT, REDIS_FORMAT = 5, 3
 MAX_CANDIDATES = 8  # verified by fingerprint: the true source shares the most bands, duplicates tie with it
 # BM25 as FTS5 computes it; every term counts once per document (the stored terms are distinct).
 BM25_K1, BM25_B = 1.2, 0.75
@@ -99,6 +101,11 @@ class ReferenceStorage(ABC):
     @abstractmethod
     def ids(self) -> list[str]:
         """Every stored id."""
+
+    def outdated_ids(self) -> list[str]:
+        """Ids whose entries an upgrade must store again, computed from their texts (all of them,
+        unless the backend knows that its older format's entries are the current ones)."""
+        return self.ids()
 
     @abstractmethod
     def mark_current_format(self) -> None:

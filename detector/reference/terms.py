@@ -25,6 +25,7 @@ PART = re.compile(r"[^\W_]+")  # letters and digits: hyphens and apostrophes spl
 DOUBLED = frozenset("bdfgklmnprtz")
 SUFFIXES = ("ing", "ed", "ly")
 SHINGLE_SAMPLE = 8  # one immutable 5-gram in 8 (by hash, the same in every text) becomes a term
+SHINGLE_TERM = re.compile(r"q[0-9a-f]{8}")  # what ``shingle_terms`` look like
 
 
 @lru_cache(maxsize=200_000)
@@ -79,6 +80,12 @@ def shingle_terms(hashes: np.ndarray) -> list[str]:
     """The sampled immutable 5-grams (of ``fingerprints.shingle_hashes``) as terms: "q" and the hash
     in hex, a word FTS5 indexes as it is."""
     return [f"q{value:08x}" for value in hashes.tolist() if value % SHINGLE_SAMPLE == 0]
+
+
+def is_shingle_term(term: str) -> bool:
+    """Whether ``term`` has the form of a ``shingle_terms`` term (a word of that form is taken for one
+    too: the lexical index cannot tell them apart either)."""
+    return len(term) == 9 and term[0] == "q" and SHINGLE_TERM.fullmatch(term) is not None
 
 
 def text_terms(text: str) -> list[str]:
