@@ -19,54 +19,17 @@ import json
 import random
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from detector.evaluation.metrics import binary_metrics
 from detector.evaluation.pools import sampled_test_articles
 from detector.evaluation.reports import write_report
-from detector.evaluation.synonym_sources import FluentSpinner
+from detector.evaluation.synonym_sources import RATES, benchmark_spinners, source_metrics, spun_text_scores
 from detector.scoring import Detector
 from detector.settings import Settings
-from detector.training.spinner import Spinner
-from detector.training.synonym_sources import embedding_thesaurus, tortured_thesaurus
-from detector.training.thesaurus import Thesaurus
 
-RATES = (0.1, 0.2)
 WITHOUT_LEXICON = "tortured-phrase vocabulary, lexicon off"
-
-
-def spinners(detector: Detector, data: str) -> dict[str, Callable[[float, int], Spinner]]:
-    """Each synonym source as a spinner factory (rate, seed)."""
-    moby = Thesaurus.load()
-    substitutions = detector.engine.substitutions
-    embedding = embedding_thesaurus(substitutions.context_model, substitutions.stats)
-    tortured = tortured_thesaurus(f"{data}/tortured/tortured_phrases_dev.csv")
-    return {
-        "Moby, uniform (the training source)": lambda rate, seed: Spinner(moby, rate=rate, seed=seed),
-        "Moby, frequency (unseen policy)": lambda rate, seed: Spinner(moby, rate=rate, policy="frequency", seed=seed),
-        "Moby, most fluent in context": lambda rate, seed: FluentSpinner(moby, substitutions.stats, rate=rate, seed=seed),
-        "embedding neighbours": lambda rate, seed: Spinner(embedding, rate=rate, seed=seed),
-        "tortured-phrase vocabulary": lambda rate, seed: Spinner(tortured, rate=rate, seed=seed),
-    }
-
-
-def scored(detector: Detector, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """spun_text scores and the thresholds they are judged by (which depend on length)."""
-    results = [detector.score(text) for text in texts]
-    return (np.array([r.category_scores["spun_text"] for r in results]),
-            np.array([r.thresholds["spun_text"] for r in results]))
-
-
-def source_metrics(detector: Detector, clean: tuple[np.ndarray, np.ndarray], spun: list) -> dict:
-    scores, thresholds = scored(detector, [s.text for s in spun])
-    labels = np.r_[np.zeros(len(clean[0])), np.ones(len(scores))]
-    metrics = binary_metrics(np.r_[clean[0], scores], labels, np.r_[clean[1], thresholds])
-    kinds = [change.kind for s in spun for change in s.changes]
-    return {"roc_auc": round(metrics["roc_auc"], 4), "recall": round(metrics["recall"], 4),
-            "swaps_per_article": {kind: round(kinds.count(kind) / len(spun), 2) for kind in sorted(set(kinds))}}
 
 
 def main() -> None:
@@ -85,11 +48,13 @@ def main() -> None:
         model_path=args.model, machine_paraphrase=False, **({} if lexicon else {"tortured_phrases": str(empty_list)})))
         for lexicon in (True, False)}
     clean = sampled_test_articles(args.data, args.articles, args.seed)
-    clean_scores = {lexicon: scored(detector, clean) for lexicon, detector in detectors.items()}
+    clean_scores = {lexicon: spun_text_scores(detector, clean) for lexicon, detector in detectors.items()}
     report = {"model_version": detectors[True].version, "articles": len(clean),
               "clean_flagged": float(np.mean(clean_scores[True][0] >= clean_scores[True][1])), "sources": {}}
     rng = random.Random(args.seed)
-    for name, spinner in spinners(detectors[True], args.data).items():
+    substitutions = detectors[True].engine.substitutions
+    spinners = benchmark_spinners(substitutions.stats, substitutions.context_model, f"{args.data}/tortured/tortured_phrases_dev.csv")
+    for name, spinner in spinners.items():
         for rate in RATES:
             spun = [spinner(rate, rng.randrange(1 << 30)).spin(text) for text in clean]
             rows = {name: source_metrics(detectors[True], clean_scores[True], spun)}
