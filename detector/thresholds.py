@@ -56,6 +56,16 @@ class LengthThresholds:
                        if np.sum(band == k) >= MIN_BAND_DOCUMENTS else pooled for k in range(len(edges)))
         return cls(tuple(edges), values)
 
+    def raised_for(self, clean_scores: np.ndarray, num_words: np.ndarray, max_false_positive_rate: float,
+                   min_documents: int) -> "LengthThresholds":
+        """These thresholds, each band raised where needed to flag at most ``max_false_positive_rate``
+        of another set of clean documents (another genre of prose), in the bands where that set
+        has ``min_documents`` or more."""
+        band = np.searchsorted(self.edges, num_words, side="right") - 1
+        values = tuple(max(value, lowest_threshold(clean_scores[band == k], max_false_positive_rate))
+                       if np.sum(band == k) >= min_documents else value for k, value in enumerate(self.values))
+        return LengthThresholds(self.edges, values)
+
     def to_list(self) -> list[dict]:
         """Manifest and API form: ``[{min_words, threshold}, ...]``."""
         return [{"min_words": edge, "threshold": value} for edge, value in zip(self.edges, self.values)]

@@ -8,6 +8,7 @@ from detector.artifact import MANIFEST, ArtifactError
 from detector.scoring import Detector, DocumentError
 from detector.settings import Settings
 from detector.training.model_card import card_text
+from detector.training.recipe import HUMAN_GENRES
 from detector.training.spinner import Spinner
 from detector.training.thesaurus import Thesaurus
 from tests.conftest import FRENCH
@@ -127,6 +128,14 @@ def test_training_writes_a_loadable_model_with_card_and_plots(trained_model):
     for plot in ("roc.png", "score_histogram.png"):
         assert (trained_model / plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert Detector.load(trained_model).score(SPUN).spans[0].text == "officers"
+
+
+def test_training_learns_and_validates_on_other_genres_of_human_prose(trained_model):
+    manifest = json.loads((trained_model / MANIFEST).read_text())
+    genres = set(HUMAN_GENRES.values())
+    assert genres <= set(manifest["metrics"]["validation"])
+    assert all(manifest["metrics"]["validation"][genre]["positives"] == 0 for genre in genres)
+    assert "2% of each other genre" in (trained_model / "MODEL_CARD.md").read_text()
 
 
 def test_model_card_says_when_the_test_policy_was_trained_on(tiny_model):

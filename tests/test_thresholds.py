@@ -36,6 +36,17 @@ def test_the_lowest_threshold_flags_no_more_than_the_rate_on_small_sets():
     assert lowest_threshold(np.zeros(10), 0.01) == MIN_THRESHOLD
 
 
+def test_thresholds_rise_for_another_genre_only_where_it_has_documents():
+    rng = np.random.default_rng(3)
+    news = LengthThresholds.choose(rng.random(2000) * 0.6, rng.integers(50, 900, size=2000), 0.01, edges=(0, 200))
+    genre_words = rng.integers(50, 200, size=200)  # all in the first band
+    genre_scores = 0.5 + 0.5 * rng.random(200)
+    raised = news.raised_for(genre_scores, genre_words, 0.02, min_documents=30)
+    assert raised.values[0] > news.values[0] and np.mean(genre_scores >= raised.values[0]) <= 0.02
+    assert raised.values[1] == news.values[1]
+    assert news.raised_for(genre_scores[:29], genre_words[:29], 0.02, min_documents=30) == news
+
+
 def test_a_band_without_enough_validation_documents_takes_the_pooled_threshold():
     rng = np.random.default_rng(1)
     num_words = np.r_[np.full(1000, 300), np.full(MIN_BAND_DOCUMENTS - 1, 1500)]

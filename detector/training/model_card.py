@@ -121,8 +121,10 @@ swapped words (`spun_text`), and scores machine-translated or round-trip-transla
 - Spinner: policies {', '.join(f'`{p}`' for p in training['spinner_policies'])}, rates {training['spin_rates'][0]:.0%}-{training['spin_rates'][1]:.0%} of content words (log-uniform).
 {_token_model_line(training)}- Documents: {json.dumps(training['documents'])}
 - Thresholds by document length (words: threshold): {', '.join(f"{band['min_words']}+: {band['threshold']:.4f}" for band in manifest['thresholds_by_length'])};
-  each the lowest that flags at most 0.75% of the clean documents of its length band: validation
-  documents, and clean training news scored out of fold (by classifiers fitted without its article).
+  each the lowest that flags at most 0.75% of the clean news of its length band (validation news, and
+  clean training news scored out of fold by classifiers fitted without its article), raised where
+  needed to flag at most 2% of each other genre of human prose in the band (WMT21 references,
+  abstracts, student answers; validation and out-of-fold training documents) when it has 30 or more there.
 
 ## Validation (threshold selection)
 

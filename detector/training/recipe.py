@@ -78,7 +78,7 @@ from detector.training.machine_paraphrase import (
 )
 from detector.training.model_card import CARD, HISTOGRAM_PLOT, ROC_PLOT, card_text, write_model_card
 from detector.training.rewriters import train_rewriter_kinds
-from detector.training.rewrites import Rewrite, read_rewrites, rewrite_splits
+from detector.training.rewrites import LLM_POLISH, PARAPHRASER, Rewrite, read_rewrites, rewrite_splits
 from detector.training.spinner import Spinner
 from detector.training.statistics import build_statistics
 from detector.training.synonym_sources import MOBY, load_synonym_sources
@@ -101,6 +101,12 @@ MIN_ARTICLE_WORDS = 50
 # 0.62% of the other half on average, 0.99% at worst over 40 halvings (1%: 0.90%, 1.37% at worst;
 # benchmarks/thresholds.py).
 MAX_FALSE_POSITIVE_RATE = 0.0075
+# Human prose of other genres than news (the rewrites folder's abstracts and student answers, and
+# the WMT21 references): at most 2% flagged, in each length band with enough of its documents.
+MAX_GENRE_FALSE_POSITIVE_RATE = 0.02
+MIN_GENRE_BAND_DOCUMENTS = 30
+HUMAN_GENRES = {LLM_POLISH: "abstracts (ACL)", PARAPHRASER: "student answers"}
+MODERN_NEWS = "2020-21 news (WMT21 references)"
 CLASSIFIER_SPLITS = ("train", "validation", "test")
 NEWS, PARAPHRASES = "news", "paraphrases"
 OUT_OF_FOLD_SPLITS = 5
@@ -298,6 +304,13 @@ class Documents:
     groups: np.ndarray
     subsets: np.ndarray
 
+    def plus_clean(self, texts: list[str], subset: str) -> "Documents":
+        """These documents and clean ``texts``, each a group of its own."""
+        first = int(self.groups.max()) + 1 if len(self.groups) else 0
+        return Documents(self.texts + texts, np.r_[self.labels, np.zeros(len(texts), dtype=int)],
+                         np.r_[self.groups, first + np.arange(len(texts))].astype(int),
+                         np.r_[self.subsets, np.array([subset] * len(texts))])
+
     @classmethod
     def of(cls, pairs: tuple[list[str], list[int]], subset: str, singles: list[str], singles_subset: str) -> "Documents":
         """Clean/spun ``pairs`` of texts, then clean ``singles``, each a group of its own."""
@@ -307,20 +320,37 @@ class Documents:
                    np.array([subset] * len(texts) + [singles_subset] * len(singles)))
 
 
+def human_prose(config: TrainingConfig, split: str) -> dict[str, list[str]]:
+    """Human texts of other genres in ``split`` of the recipe's rewrites folder, by genre."""
+    genres: dict[str, list[str]] = {}
+    for rewrite in rewriter_splits(config).get(split, []):
+        if rewrite.label == 0:
+            genres.setdefault(HUMAN_GENRES[rewrite.kind], []).append(rewrite.text)
+    return genres
+
+
+def with_human_prose(documents: Documents, config: TrainingConfig, split: str) -> Documents:
+    for genre, texts in human_prose(config, split).items():
+        documents = documents.plus_clean(texts, genre)
+    return documents
+
+
 def classifier_documents(articles: list[Article], config: TrainingConfig, sources: Sequence[Thesaurus]) -> Documents:
-    """The classifier's training set: each article and a spun variant, and human paraphrases as
-    hard negatives."""
+    """The classifier's training set: each article and a spun variant, human paraphrases as hard
+    negatives, and human prose of other genres."""
     paraphrases = [a.text for a in read_paraphrase_paragraphs(config.paraphrases)] if config.paraphrases else []
-    return Documents.of(labelled(articles, config, sources, config.seed), NEWS, paraphrases, PARAPHRASES)
+    documents = Documents.of(labelled(articles, config, sources, config.seed), NEWS, paraphrases, PARAPHRASES)
+    return with_human_prose(documents, config, "train")
 
 
 def validation_documents(articles: list[Article], config: TrainingConfig, sources: Sequence[Thesaurus]) -> Documents:
-    """Validation articles with spun variants (another seed), and modern clean news: the WMT21
-    reference translations outside the test split."""
+    """Validation articles with spun variants (another seed), modern clean news (the WMT21
+    reference translations outside the test split), and human prose of other genres."""
     translations = [a.text for path in config.translations for a in read_translation_references(path)
                     if split_of(a.id) != "test"]
-    return Documents.of(labelled(articles, config, sources, config.seed + 1), "held-out news",
-                        translations, "2020-21 news (WMT21 references)")
+    documents = Documents.of(labelled(articles, config, sources, config.seed + 1), "held-out news",
+                             translations, MODERN_NEWS)
+    return with_human_prose(documents, config, "validation")
 
 
 def document_classifier(seed: int) -> HistGradientBoostingClassifier:
@@ -367,9 +397,15 @@ def fit_spun_text(arrays: dict[str, np.ndarray], pools: Pools, config: TrainingC
     features, num_words = featurize(engine, validation.texts, "validation features")
     scores = document_probability(classifier, features)
     labels, subsets = validation.labels, validation.subsets
-    clean_scores = np.r_[scores[labels == 0], train_scores[clean_news]]
-    thresholds = LengthThresholds.choose(clean_scores, np.r_[num_words[labels == 0], train_words[clean_news]],
+    news_like = (labels == 0) & ~np.isin(subsets, list(HUMAN_GENRES.values()))
+    clean_scores = np.r_[scores[news_like], train_scores[clean_news]]
+    thresholds = LengthThresholds.choose(clean_scores, np.r_[num_words[news_like], train_words[clean_news]],
                                          MAX_FALSE_POSITIVE_RATE)
+    for genre in (MODERN_NEWS, *HUMAN_GENRES.values()):  # out-of-fold scores of a genre's training documents too
+        own, own_training = subsets == genre, training.subsets == genre
+        thresholds = thresholds.raised_for(np.r_[scores[own], train_scores[own_training]],
+                                           np.r_[num_words[own], train_words[own_training]],
+                                           MAX_GENRE_FALSE_POSITIVE_RATE, MIN_GENRE_BAND_DOCUMENTS)
     per_document = np.array([thresholds(n) for n in num_words])
     metrics = {"validation": metrics_by_subset(scores, labels, subsets, per_document),
                "validation_by_length": metrics_by_subset(scores, labels,
