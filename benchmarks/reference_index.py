@@ -18,6 +18,8 @@ SQLite and Redis backends.
         --independent 100 --clean 300 --scale 0          # a quick run while developing
     python benchmarks/reference_index.py --data ../shared/data --scale-only --workers 2 \
         --output benchmarks/results/reference_index_inserts.json   # inserts and latency only
+    python benchmarks/reference_index.py --data ../shared/data --scale-only --workers 2 \
+        --entries /tmp/entries.pickle --backends sqlite            # two storage versions, back to back
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ import hashlib
 import itertools
 import json
 import lzma
+import pickle
 import random
 import re
 import statistics
@@ -43,7 +46,9 @@ from tqdm import tqdm
 
 from detector.evaluation.reports import write_report
 from detector.evaluation.source_labels import doubtful_labels
-from detector.reference.index import ReferenceIndex, entry
+from detector.normalization import reader_view
+from detector.reference.index import LEXICAL_CANDIDATES, LEXICAL_RATIO, ReferenceIndex, entry
+from detector.reference.matching import prepare
 from detector.reference.redis_storage import RedisStorage
 from detector.reference.sentences import quotations, sentences
 from detector.reference.sqlite_storage import SQLiteStorage
@@ -199,17 +204,41 @@ def long_enough(text: str) -> bool:
 
 # --- measurements -------------------------------------------------------------------------------
 
+def where_lost(index: ReferenceIndex, text: str, source_id: str) -> str:
+    """Why a query's source is not first: ``ranked_lower`` (matched, but another source scores
+    higher), ``not_accepted`` (a candidate that the alignment did not accept), or
+    ``not_a_candidate`` (neither stage proposed it), with its BM25 rank then (``bm25_rank_N``, 1
+    first; ``bm25_beyond_100``)."""
+    if any(match.source_id == source_id for match in index.query(text, limit=50)):
+        return "ranked_lower"
+    query = prepare(reader_view(text).text)
+    ranked = index.storage.search(index.search_terms(query.tokens, query.immutable), 100)
+    rank = next((k for k, (found, _) in enumerate(ranked) if found == source_id), None)
+    lexical = rank is not None and rank < LEXICAL_CANDIDATES and ranked[rank][1] >= LEXICAL_RATIO * ranked[0][1]
+    if lexical or source_id in index._fingerprinted(query.immutable):
+        return "not_accepted"
+    return "not_a_candidate, " + (f"bm25_rank_{rank + 1}" if rank is not None else "bm25_beyond_100")
+
+
 def rate_found(index: ReferenceIndex, pairs: list[tuple[str, str]], desc: str, doubtful: set[str] = frozenset()) -> dict:
-    """Share of queries whose source ranks first; which kind it was reported as. ``doubtful``:
-    queries whose labelled source is doubtful (``source_labels``), also left out in a second figure."""
-    found, kinds, confirmed = 0, Counter(), [0, 0]
+    """Share of queries whose source ranks first; which kind it was reported as; where the others
+    were lost (``where_lost``). ``doubtful``: queries whose labelled source is doubtful
+    (``source_labels``), also left out in a second figure."""
+    found, kinds, confirmed, lost, missed = 0, Counter(), [0, 0], Counter(), []
     for text, source_id in tqdm(pairs, desc=desc):
-        first = found_first(index.query(text), source_id)
+        matches = index.query(text)
+        first = found_first(matches, source_id)
         found += first is not None
         kinds[first.kind if first else "not found"] += 1
+        if first is None:
+            reason = where_lost(index, text, source_id)
+            lost[reason.split(",")[0]] += 1
+            missed.append([source_id, reason, matches[0].source_id if matches else None, text in doubtful])
         if text not in doubtful:
             confirmed = [confirmed[0] + (first is not None), confirmed[1] + 1]
-    report = {"queries": len(pairs), "found_first": round(found / max(1, len(pairs)), 4), "kinds": dict(kinds)}
+    report = {"queries": len(pairs), "found_first": round(found / max(1, len(pairs)), 4), "kinds": dict(kinds),
+              "where_lost": dict(sorted(lost.items())),
+              "missed": missed}  # [source, where lost, first match, doubtful label]
     if doubtful:
         report |= {"doubtful_labels_left_out": len(pairs) - confirmed[1],
                    "found_first_labels_confirmed": round(confirmed[0] / max(1, confirmed[1]), 4)}
@@ -341,6 +370,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="processes computing the entries at scale")
     parser.add_argument("--end-to-end", type=int, default=5000,
                         help="documents then added on top of --scale, entries computed as they are stored")
+    parser.add_argument("--entries", type=Path,
+                        help="pickle of the --scale documents' entries: read when it exists, else written, so "
+                             "that runs of two storage versions (whose entries are the same) compute them once")
+    parser.add_argument("--backends", default="sqlite,redis", help="backends measured at scale")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--output", default="benchmarks/results/reference_index.json")
     args = parser.parse_args()
@@ -391,17 +424,22 @@ def scale_benchmark(data, news, args, folder, queries) -> dict:
     documents, more = documents[:args.scale], documents[args.scale:]
     with entry_processes(args.workers) as pool:
         started = time.perf_counter()
-        keyed = entries_of(documents, pool)
-        results = {"documents": len(keyed), "queries": len(queries), "entry_processes": args.workers,
-                   "entries_per_second": round(len(keyed) / (time.perf_counter() - started), 1)}
+        keyed = cached_entries(args.entries, documents, pool)
+        results = {"documents": len(keyed), "queries": len(queries), "entry_processes": args.workers}
+        if args.entries:
+            results["entries_file"] = str(args.entries)
+        else:
+            results["entries_per_second"] = round(len(keyed) / (time.perf_counter() - started), 1)
         # Freeze the entries of all the documents, held here as no bulk load holds them: the collector
         # would otherwise walk them again and again while the storage is timed.
         gc.collect()
         gc.freeze()
-        backends = {"sqlite": lambda: SQLiteStorage(folder / "scale.db")}
+        measured = args.backends.split(",")
+        backends = {"sqlite": lambda: SQLiteStorage(folder / "scale.db")} if "sqlite" in measured else {}
         try:  # empty the benchmark's database first, whatever format an interrupted run left there
-            redis.Redis.from_url(args.redis, socket_timeout=300).flushdb()
-            backends["redis"] = lambda: RedisStorage(args.redis)
+            if "redis" in measured:
+                redis.Redis.from_url(args.redis, socket_timeout=300).flushdb()
+                backends["redis"] = lambda: RedisStorage(args.redis)
         except redis.RedisError as exc:  # report, do not fail, when no server runs
             results["redis"] = {"skipped": str(exc)}
         for name, make in backends.items():
@@ -417,6 +455,21 @@ def entry_processes(workers: int):
     from detector.reference.index import entry_pool as pool
 
     return pool(workers)
+
+
+def cached_entries(path: Path | None, documents: list[tuple[str, str]], pool) -> list:
+    """``entries_of`` the documents, or those ``path`` holds when it holds the same documents' entries."""
+    if path is not None and path.exists():
+        with path.open("rb") as handle:
+            keyed = pickle.load(handle)
+        if [e.id for e in keyed] != [i for i, _ in documents] or any(e.text != t for e, (_, t) in zip(keyed, documents)):
+            raise SystemExit(f"{path} holds the entries of other documents: remove it")
+        return keyed
+    keyed = entries_of(documents, pool)
+    if path is not None:
+        with path.open("wb") as handle:
+            pickle.dump(keyed, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return keyed
 
 
 def entries_of(documents: list[tuple[str, str]], pool) -> list:
