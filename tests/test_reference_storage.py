@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from detector.reference import migrate, open_index
+from detector.reference import migrate, open_index, sqlite_storage
 from detector.reference.fingerprints import fingerprint_keys, unpack
 from detector.reference.index import ReferenceIndex, entry
 from detector.reference.redis_storage import RedisStorage
@@ -74,9 +74,9 @@ def test_a_format_2_sqlite_index_is_migrated_even_when_interrupted(tmp_path, cap
 
 
 def format_4_sqlite_index(path, documents, removed=()):
-    """An index as format 4 wrote it: the documents numbered by an implicit rowid, and a vocabulary
-    row for every term, shingle terms included. ``removed``: ids stored, then removed (gaps in the
-    numbers, which the upgrade must keep)."""
+    """An index as format 4 wrote it: the documents numbered by an implicit rowid, the band keys
+    keyed (key, number) without parts, and a vocabulary row for every term, shingle terms included.
+    ``removed``: ids stored, then removed (gaps in the numbers, which the upgrade must keep)."""
     storage = open_storage(path, create=True)
     storage.add_many([entry(i, t) for i, t in documents])
     for document_id in removed:
@@ -88,7 +88,9 @@ def format_4_sqlite_index(path, documents, removed=()):
         for statement in ("CREATE TABLE documents_4 (id TEXT PRIMARY KEY, text TEXT NOT NULL)",
                           "INSERT INTO documents_4 (rowid, id, text) SELECT doc, id, text FROM documents",
                           "DROP TABLE documents", "ALTER TABLE documents_4 RENAME TO documents",
-                          "DROP TABLE search_terms", "PRAGMA user_version = 4"):
+                          "DROP TABLE search_terms", "CREATE TABLE buckets_4 (key BLOB NOT NULL, doc INTEGER NOT "
+                          "NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID", "INSERT INTO buckets_4 SELECT key, doc FROM buckets",
+                          "DROP TABLE buckets", "ALTER TABLE buckets_4 RENAME TO buckets", "PRAGMA user_version = 4"):
             connection.execute(statement)
         connection.executemany("INSERT INTO vocabulary (term, documents) VALUES (?, ?)", counts.items())
     connection.close()
@@ -124,7 +126,9 @@ def test_a_format_3_sqlite_index_is_migrated_even_when_interrupted(tmp_path, cap
 def test_a_format_4_sqlite_index_is_upgraded_in_place_keeping_its_document_numbers(tmp_path, capsys, monkeypatch):
     """Format 4 -> 5 stores no document again: the documents table gets its numbers as an explicit
     INTEGER PRIMARY KEY (the same numbers, gaps included) and the shingle terms' vocabulary rows
-    go, FTS5 counting those terms. Interrupted after the first step, it is still refused."""
+    go, FTS5 counting those terms; the band keys are parted (4 documents a part here, so that
+    there are several). Interrupted after the first step, it is still refused."""
+    monkeypatch.setattr(sqlite_storage, "PART_BITS", 2)
     path = str(tmp_path / "v4.db")
     documents = articles(8, seed=3) + [("bridge", BRIDGE)]
     removed = {documents[1][0], documents[4][0]}
@@ -143,10 +147,12 @@ def test_a_format_4_sqlite_index_is_upgraded_in_place_keeping_its_document_numbe
     assert index.query(spun.text)[0].source_id == kept[2][0]
 
 
-def test_shingle_terms_are_counted_by_fts5_through_replacements_removals_and_vacuum(tmp_path):
+def test_shingle_terms_are_counted_by_fts5_through_replacements_removals_and_vacuum(tmp_path, monkeypatch):
     """The vocabulary has no row for a shingle term, nor for a word of that form; FTS5 counts both
     as the texts say, after texts are replaced and documents removed, and VACUUM (which may
-    renumber an implicit rowid) leaves the numbers that FTS5 and the band keys refer to."""
+    renumber an implicit rowid) leaves the numbers that FTS5 and the band keys (in parts of 4
+    documents here) refer to."""
+    monkeypatch.setattr(sqlite_storage, "PART_BITS", 2)
     path = str(tmp_path / "counts.db")
     documents = articles(10, seed=7) + [("bridge", BRIDGE), ("odd", "The code qdeadbeef came back. " + BRIDGE)]
     storage = open_storage(path, create=True)
@@ -237,10 +243,10 @@ def test_a_read_only_file_answers_lexical_queries(tmp_path, monkeypatch):
 def buckets_match_fingerprints(connection):
     """SQLite: the band keys stored are those of the stored fingerprints, no more and no fewer (a
     document's keys are taken out by computing them again from its fingerprint)."""
-    expected = {(key, rowid) for rowid, hashes in connection.execute(
+    expected = {(rowid >> sqlite_storage.PART_BITS, key, rowid) for rowid, hashes in connection.execute(
         "SELECT documents.rowid, hashes FROM documents JOIN fingerprints USING (id)")
         for key in fingerprint_keys(unpack(hashes))}
-    assert set(connection.execute("SELECT key, doc FROM buckets")) == expected
+    assert set(connection.execute("SELECT part, key, doc FROM buckets")) == expected
 
 
 def stored_consistently(storage, documents):

@@ -30,6 +30,16 @@ from detector.reference.storage import (
 from detector.reference.terms import is_shingle_term, text_terms
 
 DOCUMENTS = "CREATE TABLE IF NOT EXISTS {name} (doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, text TEXT NOT NULL)"
+# LSH band keys, one B-tree keyed (part, key, document number), ``part`` being the number's
+# ``PART_BITS`` high bits: a document's rows are found by computing its keys again from its
+# fingerprint, so no index by document is written (format 3 had a ``bands`` table of (key, id)
+# indexed both ways: three B-trees a key), and a batch of new documents inserts its keys into the
+# last part only, whose pages are a fraction of the table's (format 4 keyed (key, doc): a batch
+# dirtied nearly every page of the table, each written to the WAL at commit and again at the
+# checkpoint). A lookup seeks each key in every part.
+BUCKETS = ("CREATE TABLE IF NOT EXISTS {name} (part INTEGER NOT NULL, key BLOB NOT NULL, doc INTEGER NOT NULL, "
+           "PRIMARY KEY (part, key, doc)) WITHOUT ROWID")
+PART_BITS = 14  # 16,384 documents a part: 7 parts at 100,000 documents
 SCHEMA = (
     # The document number is an explicit INTEGER PRIMARY KEY (format 5): the FTS5 table and the band
     # keys refer to it, and VACUUM may renumber an implicit rowid.
@@ -37,10 +47,7 @@ SCHEMA = (
     # Apart from the texts, so that reading a fingerprint never walks a long text's overflow pages.
     "CREATE TABLE IF NOT EXISTS fingerprints (id TEXT PRIMARY KEY, hashes BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sketches (id TEXT PRIMARY KEY, sentences BLOB NOT NULL)",
-    # LSH band keys, one B-tree keyed (key, document rowid): a document's rows are found by computing
-    # its keys again from its fingerprint, so no index by document is written. (Format 3 had a
-    # ``bands`` table of (key, id) with an index by key and one by id: three B-trees a key.)
-    "CREATE TABLE IF NOT EXISTS buckets (key BLOB NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID",
+    BUCKETS.format(name="buckets"),
     "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(terms, content='', tokenize='unicode61 remove_diacritics 0')",
     # Document frequencies of the terms that are not shingle terms; those are read from FTS5's own
     # doclists (format 5; formats 3 and 4 gave each of them a row here too).
@@ -61,7 +68,7 @@ PAGE_BYTES = 16384
 # Page cache while a batch is stored (SQLite's default is 2 MB): the pages a batch dirties are
 # read and changed many times over. Given back at the end of the batch.
 WRITE_CACHE_KIB = 256 << 10
-# The first format whose entries are the current format's (what ``_number_documents`` cannot change).
+# The first format whose entries are the current format's (what ``_lay_out_again`` cannot change).
 SAME_ENTRIES_SINCE = 4
 COUNT = ("INSERT INTO vocabulary (term, documents) VALUES (?, ?) "
          "ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents")
@@ -99,10 +106,10 @@ class SQLiteStorage(ReferenceStorage):
             found = self._stored_format(cursor)
             check_format(str(self.path), found, SQLITE_FORMAT, upgrade)
             # Format 4's entries (band keys, terms, sketches) are format 5's: only formats 1-3 need
-            # every document stored again; format 4 needs its documents table and vocabulary changed.
+            # every document stored again; format 4 needs its tables laid out anew.
             self.upgrading = found is not None and found < SAME_ENTRIES_SINCE
             if found is not None and found < SQLITE_FORMAT:
-                self._number_documents(cursor)
+                self._lay_out_again(cursor)
             for statement in SCHEMA:
                 cursor.execute(statement)
             if cursor.execute("SELECT 1 FROM search_config WHERE k = 'hashsize'").fetchone() is None:
@@ -111,17 +118,23 @@ class SQLiteStorage(ReferenceStorage):
                 cursor.execute(f"PRAGMA user_version = {SQLITE_FORMAT}")
 
     @staticmethod
-    def _number_documents(cursor: sqlite3.Cursor) -> None:
-        """Formats 1-4 to 5: the documents table again, each document keeping its rowid (which FTS5
-        and the band keys refer to) as an explicit INTEGER PRIMARY KEY. Done once, in the
-        transaction that opens the file for its upgrade."""
-        columns = cursor.execute("PRAGMA table_info(documents)").fetchall()
-        if any(name == "doc" and pk for _, name, _, _, _, pk in columns):
-            return  # an upgrade that was interrupted after this step
-        cursor.execute(DOCUMENTS.format(name="numbered_documents"))
-        cursor.execute("INSERT INTO numbered_documents (doc, id, text) SELECT rowid, id, text FROM documents")
-        cursor.execute("DROP TABLE documents")
-        cursor.execute("ALTER TABLE numbered_documents RENAME TO documents")
+    def _lay_out_again(cursor: sqlite3.Cursor) -> None:
+        """Formats 1-4 to 5, in the transaction that opens the file for its upgrade: the documents
+        table again, each document keeping its rowid (which FTS5 and the band keys refer to) as an
+        explicit INTEGER PRIMARY KEY, and format 4's band keys again with their parts. A step that
+        an interrupted upgrade made is not made again."""
+        if not any(name == "doc" and pk for _, name, _, _, _, pk in cursor.execute("PRAGMA table_info(documents)")):
+            cursor.execute(DOCUMENTS.format(name="numbered_documents"))
+            cursor.execute("INSERT INTO numbered_documents (doc, id, text) SELECT rowid, id, text FROM documents")
+            cursor.execute("DROP TABLE documents")
+            cursor.execute("ALTER TABLE numbered_documents RENAME TO documents")
+        columns = [row[1] for row in cursor.execute("PRAGMA table_info(buckets)")]
+        if columns and "part" not in columns:
+            cursor.execute(BUCKETS.format(name="parted_buckets"))
+            cursor.execute(f"INSERT INTO parted_buckets (part, key, doc) SELECT doc >> {PART_BITS}, key, doc "
+                           f"FROM buckets ORDER BY doc >> {PART_BITS}, key, doc")
+            cursor.execute("DROP TABLE buckets")
+            cursor.execute("ALTER TABLE parted_buckets RENAME TO buckets")
 
     def outdated_ids(self):
         return self.ids() if self.upgrading else []
@@ -183,8 +196,8 @@ class SQLiteStorage(ReferenceStorage):
                                [(entry.id, entry.fingerprint) for _, entry in stored])
             cursor.executemany("INSERT OR REPLACE INTO sketches (id, sentences) VALUES (?, ?)",
                                [(entry.id, entry.sketch) for _, entry in stored])
-            cursor.executemany("INSERT INTO buckets (key, doc) VALUES (?, ?)",
-                               sorted((key, rowid) for rowid, entry in stored for key in entry.keys))
+            cursor.executemany("INSERT INTO buckets (part, key, doc) VALUES (?, ?, ?)",
+                               sorted((rowid >> PART_BITS, key, rowid) for rowid, entry in stored for key in entry.keys))
             self._count(cursor, counts)
             cursor.executemany("INSERT INTO search (search, rowid, terms) VALUES ('delete', ?, ?)", unsearched)
             cursor.executemany("INSERT INTO search (rowid, terms) VALUES (?, ?)",
@@ -211,8 +224,8 @@ class SQLiteStorage(ReferenceStorage):
         written with the fingerprint, in one transaction, so they are the same keys)."""
         stored = cursor.execute("SELECT hashes FROM fingerprints WHERE id = ?", (document_id,)).fetchone()
         if stored is not None:
-            cursor.executemany("DELETE FROM buckets WHERE key = ? AND doc = ?",
-                               [(key, rowid) for key in fingerprint_keys(unpack(stored[0]))])
+            cursor.executemany("DELETE FROM buckets WHERE part = ? AND key = ? AND doc = ?",
+                               [(rowid >> PART_BITS, key, rowid) for key in fingerprint_keys(unpack(stored[0]))])
 
     @staticmethod
     def _searchable(cursor: sqlite3.Cursor, rowid: int) -> bool:
@@ -262,9 +275,11 @@ class SQLiteStorage(ReferenceStorage):
     def candidates(self, keys, limit=MAX_CANDIDATES):
         marks = ",".join("?" * len(keys))
         with self.lock:
+            last = self.connection.execute("SELECT MAX(doc) FROM documents").fetchone()[0] or 0
+            parts = ",".join(map(str, range((last >> PART_BITS) + 1)))
             rows = self.connection.execute(
                 f"SELECT documents.id, best.shared FROM (SELECT doc, COUNT(*) AS shared FROM buckets "
-                f"WHERE key IN ({marks}) GROUP BY doc ORDER BY shared DESC LIMIT ?) AS best "
+                f"WHERE part IN ({parts}) AND key IN ({marks}) GROUP BY doc ORDER BY shared DESC LIMIT ?) AS best "
                 f"JOIN documents ON documents.rowid = best.doc ORDER BY best.shared DESC", (*keys, limit)).fetchall()
         return [(doc_id, shared) for doc_id, shared in rows]
 
