@@ -183,14 +183,24 @@ def command_train(args) -> int:
         return command_refit(args)
     if args.labeled or args.clean:
         raise UserError("--labeled and --clean refit a model: give the model to start from with --from MODEL")
-    from detector.training.recipe import TrainingConfig, default_config, train
+    from detector.training.recipe import train
 
-    config = default_config(args.data or DEFAULT_DATA, args.output, seed=args.seed, max_articles=args.max_articles,
-                            cache_dir=args.cache_dir, policies=tuple(args.policies or TrainingConfig.policies),
-                            synonym_sources=tuple(args.synonym_sources or TrainingConfig.synonym_sources))
-    folder = train(config)
+    folder = train(_recipe(args, cache_dir=args.cache_dir))
     print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
     return 0
+
+
+def _recipe(args, **overrides):
+    """The bundled recipe on --data with the spinner options given; a recipe that cannot run (the
+    tortured source without its list in --data) is a user error, said before any training."""
+    from detector.training.recipe import TrainingConfig, default_config
+
+    try:
+        return default_config(args.data or DEFAULT_DATA, args.output, seed=args.seed, max_articles=args.max_articles,
+                              policies=tuple(args.policies or TrainingConfig.policies),
+                              synonym_sources=tuple(args.synonym_sources or TrainingConfig.synonym_sources), **overrides)
+    except ValueError as exc:
+        raise UserError(f"{exc} (in {args.data or DEFAULT_DATA})") from None
 
 
 def command_add_rewriters(args) -> int:
@@ -213,20 +223,14 @@ def command_add_rewriters(args) -> int:
 
 def command_retrain_spun_text(args) -> int:
     """Train --from's spun_text attribute again on --data with the spinner's --synonym-sources."""
-    from detector.training.recipe import TrainingConfig, default_config, retrain_spun_text
+    from detector.training.recipe import retrain_spun_text
 
     if not args.base or args.labeled or args.clean or args.add_rewriters:
         raise UserError("--retrain-spun-text takes the model to start from (--from MODEL) and the shared data (--data), "
                         "not --labeled, --clean or --add-rewriters")
     if Path(args.output).resolve() == Path(args.base).resolve():
         raise UserError("--output must differ from --from: the new model is written next to its base")
-    config = default_config(args.data or DEFAULT_DATA, args.output, seed=args.seed, max_articles=args.max_articles,
-                            policies=tuple(args.policies or TrainingConfig.policies),
-                            synonym_sources=tuple(args.synonym_sources or TrainingConfig.synonym_sources),
-                            **({"version": args.version} if args.version else {}))
-    if "tortured" in config.synonym_sources and not config.tortured_phrases:
-        raise UserError(f"the tortured synonym source needs tortured/tortured_phrases_dev.csv in {args.data or DEFAULT_DATA}")
-    folder = retrain_spun_text(args.base, config)
+    folder = retrain_spun_text(args.base, _recipe(args, **({"version": args.version} if args.version else {})))
     print(f"model written to {folder}; see {Path(folder) / 'MODEL_CARD.md'}")
     return 0
 

@@ -121,3 +121,10 @@ def test_usage_mistakes_are_one_line(capsys):
 
 def test_adding_rewriters_needs_the_model_to_add_them_to(tmp_path, capsys):
     assert "--from MODEL" in one_line_error(capsys, "train", "--add-rewriters", "--output", str(tmp_path / "m"))
+
+
+def test_a_synonym_source_without_its_data_is_refused_before_training(tmp_path, capsys):
+    for command in (["train"], ["train", "--from", str(tmp_path / "base"), "--retrain-spun-text"]):
+        error = one_line_error(capsys, *command, "--synonym-sources", "moby", "tortured", "--data", str(tmp_path),
+                               "--output", str(tmp_path / "m"))
+        assert "tortured-phrase list" in error and str(tmp_path) in error

@@ -19,7 +19,7 @@ from detector.lm import NgramStats, bigram_keys
 from detector.morphology import inflect
 from detector.text import Token, lm_form
 from detector.training.spinner import Spinner, SpunText
-from detector.training.synonym_sources import EMBEDDING, MOBY, TORTURED, embedding_thesaurus, tortured_thesaurus
+from detector.training.synonym_sources import EMBEDDING, MOBY, TORTURED, load_synonym_sources
 from detector.training.thesaurus import Thesaurus
 
 RATES = (0.1, 0.2)
@@ -54,9 +54,8 @@ class FluentSpinner(Spinner):
 
 def benchmark_spinners(stats: NgramStats, context_model: ContextModel, tortured_phrases: str | Path) -> dict[str, SpinnerFactory]:
     """Each benchmark spinner (the keys of ``TESTED_SOURCES``) as a factory of (rate, seed)."""
-    moby = Thesaurus.load()
-    embedding = embedding_thesaurus(context_model, stats)
-    tortured = tortured_thesaurus(tortured_phrases)
+    moby, embedding, tortured = load_synonym_sources((MOBY, EMBEDDING, TORTURED), stats, context_model,
+                                                     tortured_phrases).values()
     return {
         "Moby, uniform (the training source)": lambda rate, seed: Spinner(moby, rate=rate, seed=seed),
         "Moby, frequency (unseen policy)": lambda rate, seed: Spinner(moby, rate=rate, policy="frequency", seed=seed),

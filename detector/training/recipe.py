@@ -54,6 +54,7 @@ from detector.scoring import (
     Detector,
     build_engine,
     document_probability,
+    tortured_phrases,
     with_tortured_phrases,
 )
 from detector.settings import Settings
@@ -81,7 +82,7 @@ from detector.training.rewriters import train_rewriter_kinds
 from detector.training.rewrites import LLM_POLISH, PARAPHRASER, Rewrite, read_rewrites, rewrite_splits
 from detector.training.spinner import Spinner
 from detector.training.statistics import build_statistics
-from detector.training.synonym_sources import MOBY, load_synonym_sources
+from detector.training.synonym_sources import MOBY, check_synonym_sources, load_synonym_sources
 from detector.training.thesaurus import Thesaurus, build_candidate_table
 from detector.training.token_model import (
     FREQUENCY_BINS,
@@ -136,6 +137,9 @@ class TrainingConfig:
     min_word_count: int = 3
     version: str = "1.13.0"
     command: str = ""
+
+    def __post_init__(self):
+        check_synonym_sources(self.synonym_sources, self.tortured_phrases)  # before hours of training, not after
 
 
 @dataclass
@@ -305,19 +309,18 @@ class Documents:
     subsets: np.ndarray
 
     def plus_clean(self, texts: list[str], subset: str) -> "Documents":
-        """These documents and clean ``texts``, each a group of its own."""
-        first = int(self.groups.max()) + 1 if len(self.groups) else 0
+        """These documents and clean ``texts``, each a group of its own (numbered from the
+        document count, which no group number reaches)."""
         return Documents(self.texts + texts, np.r_[self.labels, np.zeros(len(texts), dtype=int)],
-                         np.r_[self.groups, first + np.arange(len(texts))].astype(int),
+                         np.r_[self.groups, len(self.texts) + np.arange(len(texts))].astype(int),
                          np.r_[self.subsets, np.array([subset] * len(texts))])
 
     @classmethod
     def of(cls, pairs: tuple[list[str], list[int]], subset: str, singles: list[str], singles_subset: str) -> "Documents":
         """Clean/spun ``pairs`` of texts, then clean ``singles``, each a group of its own."""
         texts, labels = pairs
-        return cls(texts + singles, np.array(labels + [0] * len(singles), dtype=int),
-                   np.r_[np.arange(len(texts)) // 2, len(texts) + np.arange(len(singles))].astype(int),
-                   np.array([subset] * len(texts) + [singles_subset] * len(singles)))
+        paired = cls(texts, np.array(labels, dtype=int), np.arange(len(texts)) // 2, np.array([subset] * len(texts)))
+        return paired.plus_clean(singles, singles_subset)
 
 
 def human_prose(config: TrainingConfig, split: str) -> dict[str, list[str]]:
@@ -421,8 +424,8 @@ def spun_text_arrays(fitted: SpunTextFit) -> dict[str, np.ndarray]:
             **compile_forest(fitted.classifier, FEATURE_NAMES).to_arrays(DOCUMENT_PREFIX)}
 
 
-def spinner_record(config: TrainingConfig) -> dict:
-    """The manifest's record of the training spins."""
+def spun_text_record(config: TrainingConfig) -> dict:
+    """The manifest's record of how spun_text's training spins and candidates were made."""
     return {"spin_rates": [config.min_rate, config.max_rate], "spinner_policies": list(config.policies),
             "synonym_sources": list(config.synonym_sources), "max_candidates": config.max_candidates,
             "token_model": {"frequency_bins": FREQUENCY_BINS, "max_positive_weight": MAX_POSITIVE_WEIGHT}}
@@ -465,7 +468,7 @@ def train(config: TrainingConfig) -> Path:
         "training": {
             "command": config.command, "seed": config.seed, "news": config.news, "corpora": config.corpora,
             "paraphrases": config.paraphrases, "translations": config.translations,
-            "tortured_phrases": config.tortured_phrases, **spinner_record(config),
+            "tortured_phrases": config.tortured_phrases, **spun_text_record(config),
             "context_model": asdict(config.context), "documents": fitted.documents,
             "statistics": {"vocabulary": len(stats.vocabulary), "tokens": int(stats.total),
                            **{name: len(t) for name, t in stats.tables.items()}},
@@ -498,25 +501,23 @@ def retrain_spun_text(base: str | Path, config: TrainingConfig) -> Path:
     stats, context = NgramStats.from_arrays(artifact.arrays), ContextModel.from_arrays(artifact.arrays)
     sources = load_synonym_sources(config.synonym_sources, stats, context, config.tortured_phrases)
     candidates = candidate_arrays(stats, sources, config)
-    tortured = TorturedPhraseRecognizer.from_csv(artifact.file(TORTURED_PHRASES_FILE)) \
-        if artifact.file(TORTURED_PHRASES_FILE) else None
+    settings = Settings.from_env(tortured_phrases="")  # the base's own tortured-phrase list
     pools = classifier_pools(config)
-    fitted = fit_spun_text({**artifact.arrays, **candidates}, pools, config, list(sources.values()), tortured,
-                           Settings.from_env().span_min_score)
+    fitted = fit_spun_text({**artifact.arrays, **candidates}, pools, config, list(sources.values()),
+                           tortured_phrases(artifact, settings), settings.span_min_score)
     with np.load(artifact.folder / (MODELS_GROUP + ARRAYS_SUFFIX)) as models:
         kept_models = {key: models[key] for key in models.files if not key.startswith((TOKEN_PREFIX, DOCUMENT_PREFIX))}
     groups = {"candidates": candidates, MODELS_GROUP: {**spun_text_arrays(fitted), **kept_models}}
     manifest = {key: value for key, value in artifact.manifest.items() if key != "files"}
     manifest.update(version=config.version, thresholds_by_length=fitted.thresholds.to_list(),
                     metrics={**manifest["metrics"], **fitted.metrics})
-    manifest["training"] = {**manifest["training"], **spinner_record(config), "documents": fitted.documents,
+    manifest["training"] = {**manifest["training"], **spun_text_record(config), "documents": fitted.documents,
                             "spun_text_retrained": {"from": {"path": str(base), "version": artifact.manifest["version"]},
                                                     "command": config.command, "seed": config.seed,
                                                     "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}}
     folder = Path(config.output)
     write_on_base(folder, artifact, groups, manifest, (TORTURED_PHRASES_FILE,))
-    test = spin_benchmark(Detector.load(folder, Settings.from_env(tortured_phrases="")), pools.test, Thesaurus.load(),
-                          seed=config.seed + 1000)
+    test = spin_benchmark(Detector.load(folder, settings), pools.test, Thesaurus.load(), seed=config.seed + 1000)
     manifest["metrics"]["test"] = test.metrics
     manifest["training"]["spun_text_retrained"]["seconds"] = round(time.time() - started, 1)
     manifest = write_on_base(folder, artifact, groups, manifest, (TORTURED_PHRASES_FILE,))

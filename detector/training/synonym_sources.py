@@ -79,15 +79,20 @@ def tortured_thesaurus(path: str | Path) -> Thesaurus:
     return Thesaurus(dict(synonyms), {k: v for k, v in phrases.items() if len(k.split()) in (2, 3)})
 
 
-def load_synonym_sources(names: Sequence[str], stats: NgramStats, context_model: ContextModel,
-                         tortured_phrases: str | Path | None) -> dict[str, Thesaurus]:
-    """The named sources (``SYNONYM_SOURCES``), in the order given."""
+def check_synonym_sources(names: Sequence[str], tortured_phrases: str | Path | None) -> None:
+    """Refuse unknown source names, none at all, or the tortured source without its list."""
     unknown = [name for name in names if name not in SYNONYM_SOURCES]
     if unknown or not names:
         raise ValueError(f"unknown synonym source {', '.join(unknown) or '(none given)'}; choose from "
                          f"{', '.join(SYNONYM_SOURCES)}")
     if TORTURED in names and not tortured_phrases:
         raise ValueError("the tortured synonym source needs the tortured-phrase list (tortured_phrases_dev.csv)")
+
+
+def load_synonym_sources(names: Sequence[str], stats: NgramStats, context_model: ContextModel,
+                         tortured_phrases: str | Path | None) -> dict[str, Thesaurus]:
+    """The named sources (``SYNONYM_SOURCES``), in the order given."""
+    check_synonym_sources(names, tortured_phrases)
     build = {MOBY: Thesaurus.load, EMBEDDING: lambda: embedding_thesaurus(context_model, stats),
              TORTURED: lambda: tortured_thesaurus(tortured_phrases)}
     return {name: build[name]() for name in names}
